@@ -1,0 +1,211 @@
+"""The `parallax` command line: a thin shell over the pipeline, the store and the export.
+
+Exit codes: 0 everything went through, 1 some inputs failed (what could be stored was stored),
+2 usage error (bad option, unknown article id).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parallax.extract import Extractor
+from parallax.ingest import Ingestor, IngestSettings
+from parallax.pipeline import InProcessExecutor, LocalExecutor, Pipeline, RunSummary
+from parallax.serve.export import ExportFormat, write_export
+from parallax.store import Store, database_url
+
+app = typer.Typer(
+    name="parallax",
+    help="Every side of a news story: turn piles of news pages into clean, comparable articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="PARALLAX_DB", show_default="parallax.db",
+                 help="Store: a SQLite file path or a SQLAlchemy URL (postgresql://…)."),
+]
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def open_store(db: str | None) -> Store:
+    return Store(database_url(db))
+
+
+def _summary_table(summary: RunSummary, seconds: float) -> Table:
+    table = Table(title="Analysis summary", show_header=True, header_style="bold")
+    table.add_column("outcome")
+    table.add_column("inputs", justify="right")
+    labels = {"stored": "stored as new articles", "duplicate": "duplicates of stored articles",
+              "unchanged": "already ingested, unchanged", "failed": "failed"}
+    for key, label in labels.items():
+        table.add_row(label, str(summary.counts.get(key, 0)))
+    rate = summary.inputs / seconds if seconds > 0 else 0.0
+    table.caption = f"{summary.inputs} inputs in {seconds:.1f} s ({rate:.1f} pages/s)"
+    return table
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or http(s) URLs.")],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(min=0, help="Worker processes for extraction; 0 = in-process.")] = 0,
+    batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
+    max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
+    allow_private_urls: Annotated[bool, typer.Option(
+        help="Allow fetching loopback, private and link-local addresses (off: refused).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest and clean news pages into the store.
+
+    Reads HTML pages (any encoding), visible-text page dumps, JSON/JSONL records, WARC files, RSS/Atom
+    feeds (any of them gzipped) and URLs. Running the same inputs again adds nothing.
+
+    Example: [bold]parallax analyze examples/ https://example.org/news/story.html --db news.db[/bold]
+    """
+    settings = IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576), fetch_timeout_s=timeout,
+                              allow_private_urls=allow_private_urls)
+    store = open_store(db)
+    executor = LocalExecutor(workers) if workers > 0 else InProcessExecutor()
+    pipeline = Pipeline([Extractor()], store, executor, batch_size=batch_size)
+    records = Ingestor(settings).iter_documents(inputs)
+    started = time.perf_counter()
+    with Progress(
+        SpinnerColumn(), TextColumn("[bold]analyzing[/bold]"),
+        TextColumn("{task.completed} inputs"), TextColumn("{task.fields[rate]:.1f} pages/s"),
+        TextColumn("[green]{task.fields[stored]} stored[/green]"),
+        TextColumn("[red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
+        console=errors, disable=quiet, transient=True,
+    ) as progress:
+        task = progress.add_task("analyze", total=None, rate=0.0, stored=0, failed=0)
+
+        def report(summary: RunSummary) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-6)
+            progress.update(task, completed=summary.inputs, rate=summary.inputs / elapsed,
+                            stored=summary.counts["stored"], failed=summary.counts["failed"])
+
+        summary = pipeline.run(records, progress=report)
+    elapsed = time.perf_counter() - started
+    store.close()
+    if not quiet:
+        console.print(_summary_table(summary, elapsed))
+        for failure in summary.failures[:20]:
+            errors.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
+        if len(summary.failures) > 20:
+            errors.print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
+    raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many to list.")] = 50,
+    outlet: Annotated[str | None, typer.Option(help="Only outlets whose name contains this.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this ISO 639-1 language.")] = None,
+) -> None:
+    """List stored articles, latest first.
+
+    Example: [bold]parallax articles --language en --limit 20[/bold]
+    """
+    store = open_store(db)
+    rows = store.list_articles(limit=limit, outlet=outlet, language=language)
+    table = Table(title=f"{store.count_articles()} articles in {store.url}", header_style="bold")
+    for column in ("id", "published", "lang", "outlet", "title", "words"):
+        table.add_column(column, overflow="fold")
+    for article in rows:
+        table.add_row(article.id, article.published or "", article.language or "", article.outlet or "",
+                      article.title or "", str(len(article.text.split())))
+    console.print(table)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")],
+    db: DbOption = None,
+    removed: Annotated[bool, typer.Option(help="Also list the lines dropped as boilerplate.")] = False,
+) -> None:
+    """Show one article: metadata and cleaned text.
+
+    Example: [bold]parallax show 3f9a2c[/bold]
+    """
+    store = open_store(db)
+    article = store.get_article(article_id)
+    if article is None:
+        errors.print(f"no article with id (or unique prefix) {article_id!r}")
+        raise typer.Exit(EXIT_USAGE)
+    meta = Table.grid(padding=(0, 2))
+    for label, value in [("id", article.id), ("title", article.title), ("outlet", article.outlet),
+                         ("author", article.author), ("published", article.published),
+                         ("page date", article.page_date), ("language", article.language),
+                         ("url", article.url), ("extractor", article.extractor),
+                         ("credits", "; ".join(article.credits)),
+                         ("sources", "\n".join(store.sources_of(article.id)))]:
+        if value:
+            meta.add_row(f"[bold]{label}[/bold]", str(value))
+    console.print(meta)
+    console.rule()
+    console.print(article.text, highlight=False)
+    if removed and article.removed:
+        console.rule("removed as boilerplate")
+        for line in article.removed:
+            console.print(f"[dim]{line}[/dim]", highlight=False)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")] = None,
+) -> None:
+    """Export the store: JSON in the acceptance-contract shape, JSON Lines or CSV.
+
+    Example: [bold]parallax export --format json -o export.json[/bold]
+    """
+    if fmt not in ("json", "jsonl", "csv"):
+        errors.print(f"unknown format {fmt!r}: use json, jsonl or csv")
+        raise typer.Exit(EXIT_USAGE)
+    fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
+    store = open_store(db)
+    if output is None:
+        write_export(store, sys.stdout, fmt_checked)
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        count = write_export(store, handle, fmt_checked)
+    errors.print(f"wrote {count} articles to {output}")
+
+
+@app.command()
+def failures(db: DbOption = None) -> None:
+    """List inputs that failed, with the reason and the stage where they stopped.
+
+    Example: [bold]parallax failures --db news.db[/bold]
+    """
+    store = open_store(db)
+    rows = store.list_failures()
+    table = Table(title=f"{len(rows)} failed inputs", header_style="bold")
+    for column in ("source", "stage", "reason", "last seen"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["source"], row["stage"] or "", row["reason"] or "", row["last_seen"])
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,141 @@
+"""The pipeline: named stages over batches of records, run by an executor, written to a store.
+
+A stage is any object with a `name`, a `setup()` that loads what it needs once per worker, and a
+`process_batch(records) -> records`; records a stage does not handle pass through unchanged, so a
+`Failure` from ingest reaches the store like any article. The CLI, the web app and other engines are
+thin shells over `Pipeline.run`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import multiprocessing.pool
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from parallax.records import Failure, RawDocument, Record
+from parallax.store import Store
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str
+
+    def setup(self) -> None: ...
+
+    def process_batch(self, records: Sequence[Record]) -> list[Record]: ...
+
+
+def batched(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def run_stages(stages: Sequence[Stage], batch: list[Record]) -> list[Record]:
+    for stage in stages:
+        batch = stage.process_batch(batch)
+    return batch
+
+
+class InProcessExecutor:
+    """Runs every stage in this process: the simplest engine, and the one tests use."""
+
+    def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
+        for stage in stages:
+            stage.setup()
+        for batch in batches:
+            yield run_stages(stages, batch)
+
+    def close(self) -> None:
+        pass
+
+
+_worker_stages: Sequence[Stage] = ()
+
+
+def _init_worker(stages: Sequence[Stage]) -> None:
+    global _worker_stages
+    _worker_stages = stages
+    for stage in stages:
+        stage.setup()
+
+
+def _run_in_worker(batch: list[Record]) -> list[Record]:
+    return run_stages(_worker_stages, batch)
+
+
+class LocalExecutor:
+    """A process pool on this machine; each worker sets the stages up once, batches stay in order."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
+        context = multiprocessing.get_context("spawn")
+        self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(list(stages),))
+        # imap keeps a bounded look-ahead only if the producer is lazy, which ingest is.
+        yield from self._pool.imap(_run_in_worker, batches)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+Executor = InProcessExecutor | LocalExecutor
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """Counts of one run, by what became of each input item."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> int:
+        return sum(self.counts.values())
+
+
+ProgressCallback = Callable[[RunSummary], None]
+
+
+class Pipeline:
+    """Streams records from a source through stages into a store, one transaction per batch."""
+
+    def __init__(self, stages: Sequence[Stage], store: Store, executor: Executor | None = None,
+                 batch_size: int = 32) -> None:
+        self.stages = list(stages)
+        self.store = store
+        self.executor = executor or InProcessExecutor()
+        self.batch_size = batch_size
+
+    def _skip_seen(self, records: Iterable[Record], summary: RunSummary) -> Iterator[list[Record]]:
+        """Batches with the inputs the store already holds (same source, same bytes) left out."""
+        for batch in batched(records, self.batch_size):
+            keys = [(r.source, r.raw_hash) for r in batch if isinstance(r, RawDocument)]
+            seen = self.store.seen_inputs(keys)
+            fresh = [r for r in batch if not (isinstance(r, RawDocument) and (r.source, r.raw_hash) in seen)]
+            if len(fresh) < len(batch):
+                summary.counts["unchanged"] += len(batch) - len(fresh)
+            if fresh:
+                yield fresh
+
+    def run(self, records: Iterable[Record], progress: ProgressCallback | None = None) -> RunSummary:
+        summary = RunSummary()
+        try:
+            for batch in self.executor.map_batches(self.stages, self._skip_seen(records, summary)):
+                outcome = self.store.write_batch(batch)
+                summary.counts.update(outcome.counts)
+                summary.failures.extend(outcome.failures)
+                if progress:
+                    progress(summary)
+        finally:
+            self.executor.close()
+        return summary
