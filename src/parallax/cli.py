@@ -29,8 +29,16 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-console = Console()
-errors = Console(stderr=True)
+
+
+def console() -> Console:
+    """Standard output, sized from the terminal (or COLUMNS) at the time of the call."""
+    return Console()
+
+
+def errors() -> Console:
+    return Console(stderr=True)
+
 
 DbOption = Annotated[
     str | None,
@@ -88,7 +96,7 @@ def analyze(
         TextColumn("{task.completed} inputs"), TextColumn("{task.fields[rate]:.1f} pages/s"),
         TextColumn("[green]{task.fields[stored]} stored[/green]"),
         TextColumn("[red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
-        console=errors, disable=quiet, transient=True,
+        console=errors(), disable=quiet, transient=True,
     ) as progress:
         task = progress.add_task("analyze", total=None, rate=0.0, stored=0, failed=0)
 
@@ -101,11 +109,11 @@ def analyze(
     elapsed = time.perf_counter() - started
     store.close()
     if not quiet:
-        console.print(_summary_table(summary, elapsed))
+        console().print(_summary_table(summary, elapsed))
         for failure in summary.failures[:20]:
-            errors.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
+            errors().print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
         if len(summary.failures) > 20:
-            errors.print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
+            errors().print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
     raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
 
 
@@ -128,7 +136,7 @@ def articles(
     for article in rows:
         table.add_row(article.id, article.published or "", article.language or "", article.outlet or "",
                       article.title or "", str(len(article.text.split())))
-    console.print(table)
+    console().print(table)
 
 
 @app.command()
@@ -144,7 +152,7 @@ def show(
     store = open_store(db)
     article = store.get_article(article_id)
     if article is None:
-        errors.print(f"no article with id (or unique prefix) {article_id!r}")
+        errors().print(f"no article with id (or unique prefix) {article_id!r}")
         raise typer.Exit(EXIT_USAGE)
     meta = Table.grid(padding=(0, 2))
     for label, value in [("id", article.id), ("title", article.title), ("outlet", article.outlet),
@@ -155,13 +163,13 @@ def show(
                          ("sources", "\n".join(store.sources_of(article.id)))]:
         if value:
             meta.add_row(f"[bold]{label}[/bold]", str(value))
-    console.print(meta)
-    console.rule()
-    console.print(article.text, highlight=False)
+    console().print(meta)
+    console().rule()
+    console().print(article.text, highlight=False)
     if removed and article.removed:
-        console.rule("removed as boilerplate")
+        console().rule("removed as boilerplate")
         for line in article.removed:
-            console.print(f"[dim]{line}[/dim]", highlight=False)
+            console().print(f"[dim]{line}[/dim]", highlight=False)
 
 
 @app.command()
@@ -175,7 +183,7 @@ def export(
     Example: [bold]parallax export --format json -o export.json[/bold]
     """
     if fmt not in ("json", "jsonl", "csv"):
-        errors.print(f"unknown format {fmt!r}: use json, jsonl or csv")
+        errors().print(f"unknown format {fmt!r}: use json, jsonl or csv")
         raise typer.Exit(EXIT_USAGE)
     fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
     store = open_store(db)
@@ -184,7 +192,7 @@ def export(
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
         count = write_export(store, handle, fmt_checked)
-    errors.print(f"wrote {count} articles to {output}")
+    errors().print(f"wrote {count} articles to {output}")
 
 
 @app.command()
@@ -200,7 +208,7 @@ def failures(db: DbOption = None) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(row["source"], row["stage"] or "", row["reason"] or "", row["last_seen"])
-    console.print(table)
+    console().print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry point
