@@ -6,6 +6,7 @@ Exit codes: 0 everything went through, 1 some inputs failed (what could be store
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -69,7 +70,8 @@ def _summary_table(summary: RunSummary, seconds: float) -> Table:
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or http(s) URLs.")],
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(min=0, help="Worker processes for extraction; 0 = in-process.")] = 0,
+    workers: Annotated[int | None, typer.Option(
+        min=0, show_default="one per CPU", help="Worker processes for extraction; 0 runs in this process.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
     max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
@@ -87,6 +89,8 @@ def analyze(
     settings = IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576), fetch_timeout_s=timeout,
                               allow_private_urls=allow_private_urls)
     store = open_store(db)
+    if workers is None:
+        workers = os.cpu_count() or 1
     executor = LocalExecutor(workers) if workers > 0 else InProcessExecutor()
     pipeline = Pipeline([Extractor()], store, executor, batch_size=batch_size)
     records = Ingestor(settings).iter_documents(inputs)

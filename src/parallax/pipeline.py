@@ -8,6 +8,7 @@ thin shells over `Pipeline.run`.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing
 import multiprocessing.pool
@@ -69,7 +70,11 @@ def _run_in_worker(batch: list[Record]) -> list[Record]:
 
 
 class LocalExecutor:
-    """A process pool on this machine; each worker sets the stages up once, batches stay in order."""
+    """A process pool on this machine; each worker sets the stages up once; batches stay in order.
+
+    At most `2 × workers` batches are in flight, so a long input stream is read only as fast as the
+    workers keep up (bounded memory), and reading stays in the calling thread.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
@@ -78,8 +83,13 @@ class LocalExecutor:
     def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
         context = multiprocessing.get_context("spawn")
         self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(list(stages),))
-        # imap keeps a bounded look-ahead only if the producer is lazy, which ingest is.
-        yield from self._pool.imap(_run_in_worker, batches)
+        in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[Record]]] = collections.deque()
+        for batch in batches:
+            in_flight.append(self._pool.apply_async(_run_in_worker, (batch,)))
+            if len(in_flight) >= 2 * self.workers:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
 
     def close(self) -> None:
         if self._pool is not None:
