@@ -19,6 +19,7 @@ __all__ = ["ExtractedPage", "Extractor", "extract_document"]
 
 STAGE = "extract"
 ARTICLE_ID_LENGTH = 16
+RECORD_FORMATS = frozenset({"json", "jsonl", "feed"})  # bodies given by a record, not whole pages
 
 
 def clean_plain_text(text: str) -> ExtractedPage:
@@ -37,6 +38,25 @@ def clean_plain_text(text: str) -> ExtractedPage:
         seen.add(key)
         paragraphs.append(paragraph)
     return ExtractedPage(text="\n\n".join(paragraphs), removed=removed, extractor="plain")
+
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+
+
+def fragment_text(html: str) -> str:
+    """Visible text of an HTML fragment (a feed summary), one line per block element."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ParserError, ValueError):
+        return ""
+    for element in root.iter("script", "style"):
+        element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def extract_document(document: RawDocument) -> Article | Failure:
@@ -76,8 +96,12 @@ def _extract_page(document: RawDocument) -> ExtractedPage:
     if document.kind == "html":
         from parallax.extract.html import extract_html
 
-        return extract_html(document.content, url=document.url)
-    if document.input_format in ("json", "jsonl", "feed"):
+        page = extract_html(document.content, url=document.url)
+        if not page.text.strip() and document.input_format in RECORD_FORMATS:
+            # A feed summary or record body is an HTML fragment, not a page: nothing to strip, keep its text.
+            page.text, page.extractor = clean_plain_text(fragment_text(document.content)).text, "fragment"
+        return page
+    if document.input_format in RECORD_FORMATS:
         return clean_plain_text(document.content)
     from parallax.extract.textdump import extract_text_dump
 

@@ -7,7 +7,7 @@ from typing import Any
 
 # Below this many letters the classifier is a coin toss; a declared language is trusted instead.
 _MIN_LETTERS = 40
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 1000  # enough for py3langid to agree with the whole text; 3x faster than 3000
 
 
 @lru_cache(maxsize=1)
