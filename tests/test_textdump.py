@@ -361,3 +361,36 @@ def test_extraction_takes_milliseconds() -> None:
         extract_text_dump(dump.replace(" the ", " a "))  # changed lines: no per-line cache is warm for them
         timings.append(time.perf_counter() - started)
     assert max(timings) < 0.05
+
+
+HEADLINE_BELOW_TEASERS = "\n".join([
+    "Skip to content", "Lakeview Courier", "Monday, June 2, 2025", "Home", "Politics", "Don't miss",
+    "Council approves new bus depot after long debate", "Harbour festival returns with record crowds",
+    "- Advertisement -", "Ferry operator cuts winter timetable as fuel costs bite", "Transport",
+    "FERRY OPERATOR CUTS WINTER TIMETABLE AS FUEL COSTS BITE", "Photo of author", "By Lakeview Courier Staff",
+    "June 2, 2025",
+    "The island ferry operator will run four fewer crossings a day from October, its managing director said "
+    "on Monday, blaming a 30 percent rise in fuel costs since the spring.",
+    '"We have held prices for two years, but we cannot keep sailing half-empty boats at a loss," Maren Holt '
+    "told reporters at the terminal.",
+    "Residents of the outer islands said the cuts would leave them without an evening service for the first "
+    "time in a decade.",
+    "The regional council said it would ask the operator to restore at least one late crossing before the "
+    "timetable takes effect.",
+    "Leave a Comment",
+])
+
+
+def test_headline_is_the_line_above_the_byline_not_a_teaser() -> None:
+    page = extract_text_dump(HEADLINE_BELOW_TEASERS)
+    assert page.title == "Ferry operator cuts winter timetable as fuel costs bite"
+    assert page.outlet == "Lakeview Courier"
+    assert page.author is None
+    assert "Harbour festival" not in page.text
+    assert page.text.startswith("The island ferry operator")
+
+
+def test_byline_repeating_the_header_site_name_is_the_outlet() -> None:
+    dump = HEADLINE_BELOW_TEASERS.replace("By Lakeview Courier Staff", "By Lakeview Courier")
+    page = extract_text_dump(dump)
+    assert (page.outlet, page.author) == ("Lakeview Courier", None)

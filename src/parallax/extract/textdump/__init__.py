@@ -126,6 +126,10 @@ def assemble(lines: list[str], keep_probability: np.ndarray, threshold: float,
     last_body = result.kept[-1] if result.kept else first_body
     byline = _nearest_to_article(result.bylines, first_body, last_body, title_index)
     source = _nearest_to_article(result.source_outlets, first_body, last_body, title_index)
+    header = lines[: title_index if title_index is not None else first_body]
+    if byline and byline.author and byline.outlet is None and byline.author in header:
+        # The byline repeats the site name printed alone in the page header: an outlet, not a person.
+        byline = rules.Byline(author=None, outlet=byline.author)
     return ExtractedPage(
         text="\n\n".join(lines[index] for index in result.kept),
         title=title,

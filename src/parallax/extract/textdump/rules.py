@@ -213,6 +213,11 @@ def _is_organisation(name: str) -> bool:
     )
 
 
+DESK_SUFFIX = re.compile(
+    r"\s+(?:staff\s+)?(?:reporters?|correspondents?|writers?|desk|team|staff|newsroom|editors?)$", re.IGNORECASE
+)
+
+
 @lru_cache(maxsize=16384)
 def parse_byline(line: str) -> Byline | None:
     """Read "By Creative Media News" (outlet), "By Jane Roe" (author), "By Jane Roe | Example Times"."""
@@ -223,14 +228,19 @@ def parse_byline(line: str) -> Byline | None:
     parts = [part.strip() for part in re.split(r"\s*[|,;•·—–]\s*|\s+-\s+", who) if part.strip()]
     author: str | None = None
     outlet: str | None = None
-    for part in parts:
+    for raw_part in parts:
+        # "Savannah Business Daily Reporter", "Example Times Staff": the outlet's desk, not a person.
+        part = DESK_SUFFIX.sub("", raw_part) or raw_part
+        desk = part != raw_part
         part_words = words_of(part)
+        if desk and len(part_words) < 2:
+            continue  # "By Staff Reporter" names nobody
         if not part_words or parse_date_line(part) or DATE_MENTION.search(part):
             continue
         calendar_word = any(word.casefold() in MONTHS or word.casefold() in WEEKDAYS for word in part_words)
         if len(part_words) > 6 or calendar_word or not _looks_like_name(part_words):
             return None
-        if _is_organisation(part):
+        if desk or _is_organisation(part):
             outlet = outlet or part
         elif len(part_words) >= 2 and author is None:
             author = part

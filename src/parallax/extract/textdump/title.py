@@ -27,6 +27,7 @@ TITLE_FEATURES: tuple[str, ...] = (
     "has_separator", "relative_position", "follows_furniture", "upper_ratio", "is_first_line",
     "long_deck_like", "shorter_headline_just_before", "longer_headline_just_after",
 )
+BYLINE_DISTANCE = 4  # a headline, its repeated copy, a section label and "Photo of author", then the byline
 PAIR_DISTANCE = 3  # a headline and its deck (standfirst) are at most this many lines apart
 DECK_MIN_HEADLINE_WORDS = 5
 DECK_MIN_WORDS = 15  # a standfirst is a sentence; headlines are mostly shorter
@@ -121,10 +122,25 @@ def find_title_index(lines: list[str], keep_probability: np.ndarray, threshold: 
     candidates = candidate_indices(lines, first_body)
     if not candidates:
         return None
+    above_byline = headline_above_byline(lines, candidates)
+    if above_byline is not None:
+        return above_byline
     if scorer is None or len(candidates) == 1:
         return candidates[0]
     scores = scorer.raw_scores(candidate_features(lines, keep_probability, threshold, first_body, candidates))
     return headline_before_deck(lines, candidates, candidates[int(np.argmax(scores))])
+
+
+def headline_above_byline(lines: list[str], candidates: list[int]) -> int | None:
+    """The headline-like line just above the article's byline ("By …", maybe after "Photo of author" and a
+    repeated copy of the headline): teaser lists and captions never sit there, the headline does."""
+    for byline_index, line in enumerate(lines):
+        if len(rules.words_of(line)) > 12 or rules.parse_byline(line) is None:
+            continue
+        above = [index for index in candidates if byline_index - BYLINE_DISTANCE <= index < byline_index]
+        if above:
+            return above[0]
+    return None
 
 
 def headline_before_deck(lines: list[str], candidates: list[int], chosen: int) -> int:
