@@ -122,25 +122,24 @@ def find_title_index(lines: list[str], keep_probability: np.ndarray, threshold: 
     candidates = candidate_indices(lines, first_body)
     if not candidates:
         return None
-    above_byline = headline_above_byline(lines, candidates)
-    if above_byline is not None:
-        return above_byline
+    candidates = candidates_above_byline(lines, candidates) or candidates
     if scorer is None or len(candidates) == 1:
         return candidates[0]
     scores = scorer.raw_scores(candidate_features(lines, keep_probability, threshold, first_body, candidates))
     return headline_before_deck(lines, candidates, candidates[int(np.argmax(scores))])
 
 
-def headline_above_byline(lines: list[str], candidates: list[int]) -> int | None:
-    """The headline-like line just above the article's byline ("By …", maybe after "Photo of author" and a
-    repeated copy of the headline): teaser lists and captions never sit there, the headline does."""
-    for byline_index, line in enumerate(lines):
+def candidates_above_byline(lines: list[str], candidates: list[int]) -> list[int]:
+    """Headline candidates just above the article's byline ("By …", maybe after a kicker, "Photo of author"
+    or a repeated copy of the headline): captions and teaser lists never sit there, the headline does.
+    Teaser lists carry bylines too, so only the byline nearest the body counts."""
+    last_candidate = candidates[-1]
+    for byline_index in range(min(len(lines) - 1, last_candidate + BYLINE_DISTANCE), -1, -1):
+        line = lines[byline_index]
         if len(rules.words_of(line)) > 12 or rules.parse_byline(line) is None:
             continue
-        above = [index for index in candidates if byline_index - BYLINE_DISTANCE <= index < byline_index]
-        if above:
-            return above[0]
-    return None
+        return [index for index in candidates if byline_index - BYLINE_DISTANCE <= index < byline_index]
+    return []
 
 
 def headline_before_deck(lines: list[str], candidates: list[int], chosen: int) -> int:
