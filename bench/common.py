@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import platform
 import resource
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SCRAPINGHUB = SHARED / "benchmarks" / "extraction" / "scrapinghub"
+SEEDS = SHARED / "seeds"
+ACCEPTANCE = SHARED / "acceptance"
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -20,6 +24,20 @@ def require(path: Path) -> Path:
     if not path.exists():
         sys.exit(f"benchmark data not found: {path} (it lives in ../shared next to the repository)")
     return path
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a scorer script from its file (the shared scorers are scripts, not packages)."""
+    spec = importlib.util.spec_from_file_location(name, require(path))
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_scrapinghub_scorer() -> ModuleType:
+    return load_module(SCRAPINGHUB / "score.py", "scrapinghub_score")
 
 
 def peak_rss_mb() -> float:

@@ -17,38 +17,27 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import trafilatura
 
+from common import SCRAPINGHUB, load_scrapinghub_scorer
 from parallax.extract.html import extract_html
 from parallax.ingest.encoding import decode_bytes
 
-BENCHMARK_DIR = Path("/work/shared/benchmarks/extraction/scrapinghub")
+BENCHMARK_DIR = SCRAPINGHUB
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "extraction_html.json"
 TARGET_F1 = 0.964
 TARGET_SPEED_RATIO = 0.8
 WARM_UP_PAGES = 5
 
 Extractor = Callable[[str, str | None], str]
-
-
-def load_scorer(path: Path = BENCHMARK_DIR / "score.py") -> ModuleType:
-    """Import the benchmark's scorer from its file (it is not a package)."""
-    spec = importlib.util.spec_from_file_location("scrapinghub_score", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load scorer from {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def load_pages(benchmark_dir: Path = BENCHMARK_DIR) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
@@ -111,7 +100,7 @@ def main() -> None:
     arguments = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
 
-    scorer = load_scorer()
+    scorer = load_scrapinghub_scorer()
     gold, pages = load_pages()
     urls: dict[str, str | None] = {page_id: record.get("url") for page_id, record in gold.items()}
     extractors: dict[str, Extractor] = {

@@ -25,7 +25,9 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-BENCHMARK_DIR = Path("/work/shared/benchmarks/extraction/scrapinghub")
+from common import SCRAPINGHUB
+
+BENCHMARK_DIR = SCRAPINGHUB
 
 DROPPED_TAGS = frozenset(
     {

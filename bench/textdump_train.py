@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import importlib.util
 import json
 import random
 import subprocess
@@ -36,6 +35,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import ACCEPTANCE, SEEDS, load_scrapinghub_scorer
 from parallax.extract.textdump import assemble, extract_text_dump
 from parallax.extract.textdump.features import feature_names, line_features
 from parallax.extract.textdump.model import (
@@ -53,25 +53,15 @@ from parallax.extract.textdump.title import (
     find_title_index,
     first_body_index,
 )
-from textdump_data import BENCHMARK_DIR, BenchmarkPage, load_benchmark_pages
+from textdump_data import BenchmarkPage, load_benchmark_pages
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "textdump.json"
-SEEDS_DIR = Path("/work/shared/seeds")
-ACCEPTANCE_SCORER = Path("/work/shared/acceptance/score.py")
-ACCEPTANCE_GOLD = Path("/work/shared/acceptance/seeds_gold.json")
+SEEDS_DIR = SEEDS
+ACCEPTANCE_SCORER = ACCEPTANCE / "score.py"
+ACCEPTANCE_GOLD = ACCEPTANCE / "seeds_gold.json"
 N_FOLDS = 5
 RANDOM_SEED = 0
 CONTENT_SHARE = 0.5
-
-
-def load_scorer() -> ModuleType:
-    """The benchmark's scoring module, imported from its file."""
-    spec = importlib.util.spec_from_file_location("aeb_score", BENCHMARK_DIR / "score.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("cannot load the benchmark scorer")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(slots=True)
@@ -382,7 +372,7 @@ def main() -> None:
     dumps = build_dumps(pages)
     print(f"{len(pages)} pages, {len(dumps)} dumps, {sum(len(d.lines) for d in dumps)} lines, "
           f"{len(feature_names())} features ({time.time() - started:.1f}s)", flush=True)
-    scorer = load_scorer()
+    scorer = load_scrapinghub_scorer()
     folds = fold_of_pages([d.page_id for d in dumps], N_FOLDS, args.fold_seed)
     out_of_fold = cross_validate(dumps, folds, args.stage1, args.smoothing)
     title_scorers = cross_validate_titles(dumps, out_of_fold, folds, 0.5)
