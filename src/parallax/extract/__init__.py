@@ -114,8 +114,12 @@ class Extractor:
     name = STAGE
 
     def setup(self) -> None:
+        """Load the language model, the text-dump line model and the extractors once per worker."""
+        from parallax.extract import html  # noqa: F401  (import cost paid here, not on the first page)
+        from parallax.extract.textdump.model import load_model
+
         load_language_model()
-        from parallax.extract import html, textdump  # noqa: F401  (import cost paid once per worker)
+        load_model()
 
     def process_batch(self, records: Sequence[Record]) -> list[Record]:
         return [extract_document(r) if isinstance(r, RawDocument) else r for r in records]
