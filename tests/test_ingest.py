@@ -222,3 +222,18 @@ def test_folder_walk_skips_code_docs_and_assets_but_not_named_files(tmp_path: Pa
     assert [Path(r.source).name for r in ingest(tmp_path)] == ["story.html"]
     [named] = ingest(tmp_path / "logo.png")
     assert isinstance(named, Failure) and named.reason.startswith("binary content (PNG image)")
+
+
+def test_fetched_bodies_go_through_the_same_readers(tmp_path: Path) -> None:
+    from parallax.ingest.readers import ReadLimits, read_bytes
+
+    warc = tmp_path / "crawl.warc.gz"
+    make_warc(warc, [("https://a.example/1", news_html())])
+    from_warc = list(read_bytes(warc.read_bytes(), "https://x.example/crawl.warc.gz", None, ReadLimits()))
+    lines = "\n".join(json.dumps({"url": f"u{n}", "text": f"Article body {n}."}) for n in range(3))
+    from_jsonl = list(read_bytes(gzip.compress(lines.encode()), "https://x.example/items.jsonl.gz",
+                                 "application/gzip", ReadLimits()))
+    assert [d.url for d in only_documents(from_warc)] == ["https://a.example/1"]
+    assert [d.content for d in only_documents(from_jsonl)] == [f"Article body {n}." for n in range(3)]
+    [empty] = read_bytes(b"  ", "https://x.example/blank", "text/html", ReadLimits())
+    assert isinstance(empty, Failure) and empty.reason == "empty response"

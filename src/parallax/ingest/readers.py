@@ -11,7 +11,7 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -190,13 +190,14 @@ def read_jsonl(stream: IO[bytes], source: str, limits: ReadLimits) -> Iterator[R
         yield Failure(source, STAGE, f"truncated or corrupt gzip: {problem}")
 
 
-def read_warc(path: Path, source: str, limits: ReadLimits) -> Iterator[RawDocument | Failure]:
-    """HTTP response records of a WARC (plain or gzip), streamed with FastWARC."""
+def read_warc(origin: Path | IO[bytes], source: str, limits: ReadLimits) -> Iterator[RawDocument | Failure]:
+    """HTTP response records of a WARC file (plain or gzip) or decompressed stream, streamed with FastWARC."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     # FastWARC stops quietly at a cut-off gzip member, so gzip is ours (TolerantGzipReader) and says
     # whether the file was complete. auto_decode undoes chunked/compressed HTTP transfer encodings.
-    stream: IO[bytes] | str = open_input(path) if is_gzip(path) else str(path)
+    stream: IO[bytes] | str = origin if not isinstance(origin, Path) else (
+        open_input(origin) if is_gzip(origin) else str(origin))
     records = ArchiveIterator(
         ForwardStream(stream) if not isinstance(stream, str) else stream,
         record_types=WarcRecordType.response, parse_http=True, auto_decode="all", stream_detect=False,
@@ -253,6 +254,43 @@ def read_feed(data: bytes, source: str, limits: ReadLimits) -> Iterator[RawDocum
         yield Failure(source, STAGE, "feed has no items", bytes_hash(data))
 
 
+def read_sniffed(head: bytes, source: str, open_stream: Callable[[], IO[bytes]], limits: ReadLimits, *,
+                 warc: Path | None = None, url: str | None = None, content_type: str | None = None,
+                 ) -> Iterator[RawDocument | Failure]:
+    """Raw documents of one input whose leading (decompressed) bytes are `head`.
+
+    `open_stream` opens the whole decompressed input; `warc` is the file FastWARC may read directly.
+    """
+    input_format = sniff_format(head)
+    if content_type and "html" in content_type.lower() and input_format == "text":
+        input_format = "html"
+    if input_format == "empty":
+        yield Failure(source, STAGE, "empty file" if warc else "empty response", bytes_hash(head))
+        return
+    if input_format == "binary":
+        yield Failure(source, STAGE, f"binary content ({binary_kind(head)}), not a page or a record file",
+                      bytes_hash(head))
+        return
+    if input_format == "warc":
+        yield from read_warc(warc or open_stream(), source, limits)
+        return
+    with open_stream() as stream:
+        if input_format == "jsonl":
+            yield from read_jsonl(stream, source, limits)
+            return
+        try:
+            if input_format == "json":
+                yield from read_json(stream, source, limits)
+            elif input_format == "feed":
+                yield from read_feed(read_capped(stream, 64 * limits.max_page_bytes, "feed"), source, limits)
+            else:
+                data = read_capped(stream, limits.max_page_bytes, "page")
+                yield page_document(data, source, input_format, url=url, limits=limits,
+                                    header_charset=charset_from_content_type(content_type))
+        except InputError as error:
+            yield Failure(source, STAGE, str(error))
+
+
 def read_path(path: Path, limits: ReadLimits) -> Iterator[RawDocument | Failure]:
     """Every raw document in one local file, whatever its format."""
     source = str(path)
@@ -264,29 +302,7 @@ def read_path(path: Path, limits: ReadLimits) -> Iterator[RawDocument | Failure]
     except (InputError, OSError) as error:
         yield Failure(source, STAGE, str(error) if isinstance(error, InputError) else f"cannot read: {error}")
         return
-    input_format = sniff_format(head)
-    if input_format == "empty":
-        yield Failure(source, STAGE, "empty file", bytes_hash(head))
-    elif input_format == "binary":
-        yield Failure(source, STAGE, f"binary content ({binary_kind(head)}), not a page or a record file",
-                      bytes_hash(head))
-    elif input_format == "warc":
-        yield from read_warc(path, source, limits)
-    else:
-        with open_input(path) as stream:
-            if input_format == "jsonl":
-                yield from read_jsonl(stream, source, limits)
-                return
-            try:
-                if input_format == "json":
-                    yield from read_json(stream, source, limits)
-                elif input_format == "feed":
-                    yield from read_feed(read_capped(stream, 64 * limits.max_page_bytes, "feed"), source, limits)
-                else:
-                    data = read_capped(stream, limits.max_page_bytes, "page")
-                    yield page_document(data, source, input_format, limits=limits)
-            except InputError as error:
-                yield Failure(source, STAGE, str(error))
+    yield from read_sniffed(head, source, lambda: open_input(path), limits, warc=path)
 
 
 def read_bytes(data: bytes, source: str, content_type: str | None, limits: ReadLimits,
@@ -298,27 +314,5 @@ def read_bytes(data: bytes, source: str, content_type: str | None, limits: ReadL
         except (EOFError, OSError, zlib.error) as error:
             yield Failure(source, STAGE, f"truncated or corrupt gzip: {error}", bytes_hash(data))
             return
-    input_format = sniff_format(data[:SNIFF_BYTES])
-    if content_type and "html" in content_type.lower() and input_format == "text":
-        input_format = "html"
-    if input_format == "empty":
-        yield Failure(source, STAGE, "empty response", bytes_hash(data))
-    elif input_format == "binary":
-        yield Failure(source, STAGE, f"binary content ({binary_kind(data)}), not a page", bytes_hash(data))
-    elif input_format == "feed":
-        yield from read_feed(data, source, limits)
-    elif input_format in ("json", "jsonl", "warc"):
-        import tempfile
-
-        if input_format == "warc":
-            with tempfile.NamedTemporaryFile(suffix=".warc") as spool:
-                spool.write(data)
-                spool.flush()
-                yield from read_warc(Path(spool.name), source, limits)
-        elif input_format == "json":
-            yield from read_json(io.BytesIO(data), source, limits)
-        else:
-            yield from read_jsonl(io.BytesIO(data), source, limits)
-    else:
-        yield page_document(data, source, input_format, url=url, limits=limits,
-                            header_charset=charset_from_content_type(content_type))
+    yield from read_sniffed(data[:SNIFF_BYTES], source, lambda: io.BytesIO(data), limits, url=url,
+                            content_type=content_type)
