@@ -1,9 +1,11 @@
 """Typed records that flow between pipeline stages.
 
 A `RawDocument` is one page as ingested (decoded HTML or plain text, with whatever metadata its
-container carried); an `Article` is the cleaned result of extraction; a `Failure` records why one
-input could not go further. Records are plain dataclasses so they pickle cheaply between worker
-processes and serialise to JSON for the store and the export.
+container carried); an `Article` is the cleaned result of extraction, which later stages enrich
+with `Entity` mentions and `Attribution`s (offsets always index `Article.text`); a `ParsedArticle`
+carries an article with its linguistic parse between the annotate and attribute stages; a
+`Failure` records why one input could not go further. Records are plain dataclasses so they pickle
+cheaply between worker processes and serialise to JSON for the store and the export.
 """
 
 from __future__ import annotations
@@ -39,6 +41,53 @@ class RawDocument:
 
 
 @dataclass(slots=True)
+class Entity:
+    """One mention of a named entity, with the canonical name its article-level cluster resolved to."""
+
+    text: str  # the mention as written: "Mr. Kirby"
+    type: str  # PERSON, ORG, GPE (countries, cities, states), LOC, NORP (nationalities), FAC
+    canonical: str  # one name for every mention of the same entity: "John Kirby"
+    start: int
+    end: int
+    country: str | None = None  # ISO 3166-1 alpha-3 of the country it is, or belongs to / speaks for
+    roles: list[str] = field(default_factory=list)  # titles and roles seen with it
+    cluster: int = 0  # mentions of one entity within an article share a cluster number
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+AttributionKind = Literal["direct", "indirect", "mixed"]
+Stance = Literal["deny", "admit", "accuse", "demand", "warn"]
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Who said what: a source (speaker), a cue and the content attributed, as offsets into the text."""
+
+    content: str
+    start: int  # content offsets in Article.text, end-exclusive
+    end: int
+    kind: AttributionKind
+    speaker: str | None = None  # canonical name of the source, None when unknown
+    speaker_text: str | None = None  # the source mention as written: "He", "The Middle Eastern nation"
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_type: str | None = None  # PERSON, ORG, GPE, NORP, or None for common nouns ("officials")
+    speaker_country: str | None = None
+    cue: str | None = None  # "said", "told reporters", "according to"; None for continuation quotes
+    cue_start: int | None = None
+    cue_end: int | None = None
+    stance: Stance | None = None  # what the cue does to the content: deny, admit, accuse, demand, warn
+    segments: list[tuple[int, int]] = field(default_factory=list)  # content pieces when it is discontinuous
+    sentence_start: int = 0  # the sentence(s) the attribution was read from: the evidence
+    sentence_end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
 class Article:
     """A cleaned article with its metadata; the unit every later stage works on."""
 
@@ -61,9 +110,23 @@ class Article:
     removed: list[str] = field(default_factory=list)  # lines dropped as boilerplate, for inspection
     notes: list[str] = field(default_factory=list)
     reprint_of: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(slots=True)
+class ParsedArticle:
+    """An article with its spaCy `Doc`, handed from the annotate stage to the attribute stage.
+
+    The parse stays inside one worker: the attribute stage returns the plain `Article`, so no
+    parse is pickled back to the main process or written to the store.
+    """
+
+    article: Article
+    doc: Any = None  # spacy.tokens.Doc; None when the article was not parsed (not English, empty)
 
 
 @dataclass(slots=True)
@@ -79,7 +142,7 @@ class Failure:
         return asdict(self)
 
 
-Record = RawDocument | Article | Failure
+Record = RawDocument | Article | ParsedArticle | Failure
 
 _SPACE = re.compile(r"\s+")
 
