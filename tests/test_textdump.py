@@ -183,7 +183,10 @@ def test_header_clutter_is_removed_and_becomes_metadata() -> None:
     assert page.credits == ["*With information from Reuters", "Source: Atlantic Wire Service"]
     for clutter in ("12.4 C", "Don't miss", "Advertisement", "Latest Posts", "Lisbon", "Reuters", "Source:"):
         assert clutter not in page.text
-    assert page.text.startswith("Cranes at the container terminal started moving again")
+    dek, first_paragraph = _paragraphs(page)[:2]
+    assert dek.startswith("Dock operators and the main port union agreed a two-year pay settlement")
+    assert first_paragraph.startswith("Cranes at the container terminal started moving again")
+    assert dek not in page.removed
     assert "rail freight staff remains unresolved" in page.text
     assert "“We expect the queue to be gone by Saturday" in page.text
     assert page.title not in page.text

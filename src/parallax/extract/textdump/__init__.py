@@ -77,6 +77,33 @@ def _nearest_to_article(found: list[tuple[int, _Found]], first_body: int, last_b
     return found[0][1]
 
 
+DEK_WORDS = (8, 60)
+DEK_MAX_DISTANCE = 4  # lines between headline and standfirst (ad slots, share bars)
+
+
+def _find_dek(lines: list[str], result: _Assembly, title_index: int | None, keep: np.ndarray) -> int | None:
+    """The standfirst under the headline, which the line model drops with page furniture.
+
+    Decks often carry the story's attributions ("…, officials say"), so they belong in the text as its
+    first paragraph: a sentence-like line right under the headline, before the first body line, that
+    no rule took out as furniture, byline or date.
+    """
+    if title_index is None or not result.kept:
+        return None
+    first_kept = result.kept[0]
+    for index in range(title_index + 1, min(first_kept, title_index + 1 + DEK_MAX_DISTANCE)):
+        line = lines[index]
+        words = rules.words_of(line)
+        if keep[index] or not DEK_WORDS[0] <= len(words) <= DEK_WORDS[1] or line.endswith(":"):
+            continue
+        if rules.is_ui_line(line) or rules.is_credit_line(line) or rules.parse_date_line(line):
+            continue
+        if sum(word[:1].islower() for word in words) < len(words) / 3 or line not in result.removed:
+            continue
+        return index
+    return None
+
+
 def assemble(lines: list[str], keep_probability: np.ndarray, threshold: float,
              title_scorer: Stage | None = None) -> ExtractedPage:
     """Apply the rules layer to per-line probabilities and build the extracted page."""
@@ -123,6 +150,10 @@ def assemble(lines: list[str], keep_probability: np.ndarray, threshold: float,
             continue
         seen.add(folded)
         result.kept.append(index)
+    dek = _find_dek(lines, result, title_index, keep)
+    if dek is not None:
+        result.kept.insert(0, dek)
+        result.removed.remove(lines[dek])
     last_body = result.kept[-1] if result.kept else first_body
     byline = _nearest_to_article(result.bylines, first_body, last_body, title_index)
     source = _nearest_to_article(result.source_outlets, first_body, last_body, title_index)
