@@ -1,14 +1,19 @@
 """The `parallax` command line: a thin shell over the pipeline, the store and the export.
 
+Commands: `analyze` (ingest → extract → annotate → attribute → store; `--no-nlp` stops after
+extraction), `reannotate` (annotate and attribute the stored articles again, replacing their
+annotations), `articles`, `show`, `quotes` (who said what), `export` and `failures`.
 Exit codes: 0 everything went through, 1 some inputs failed (what could be stored was stored),
 2 usage error (bad option, unknown article id).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,12 +21,14 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from parallax.extract import Extractor
 from parallax.ingest import Ingestor, IngestSettings
-from parallax.pipeline import InProcessExecutor, LocalExecutor, Pipeline, RunSummary
-from parallax.serve.export import ExportFormat, write_export
-from parallax.store import Store, database_url
+from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, Pipeline, RunSummary, Stage, batched
+from parallax.records import Article, Attribution, Failure, ParsedArticle
+from parallax.serve.export import ExportFormat, attribution_record, speaker_name, store_names, write_export
+from parallax.store import ArticleRef, Store, database_url
 
 app = typer.Typer(
     name="parallax",
@@ -53,6 +60,34 @@ def open_store(db: str | None) -> Store:
     return Store(database_url(db))
 
 
+def nlp_stages() -> list[Stage]:
+    """The annotate and attribute stages, imported only when a command needs them (they load spaCy)."""
+    from parallax.annotate import Annotator
+    from parallax.attribute import Attributor
+
+    return [Annotator(), Attributor()]
+
+
+def default_stages(nlp: bool = True) -> list[Stage]:
+    """The stages `analyze` runs: extraction, then (unless `nlp` is off) annotation and attribution."""
+    return [Extractor(), *nlp_stages()] if nlp else [Extractor()]
+
+
+def make_executor(workers: int | None) -> Executor:
+    if workers is None:
+        workers = os.cpu_count() or 1
+    return LocalExecutor(workers) if workers > 0 else InProcessExecutor()
+
+
+def _stages_or_exit(build: Callable[[], list[Stage]]) -> list[Stage]:
+    try:
+        return build()
+    except ImportError as error:
+        errors().print(f"[red]the annotate/attribute stages are not available[/red] ({error}); "
+                       "use --no-nlp to only extract", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+
+
 def _summary_table(summary: RunSummary, seconds: float) -> Table:
     table = Table(title="Analysis summary", show_header=True, header_style="bold")
     table.add_column("outcome")
@@ -71,8 +106,12 @@ def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or http(s) URLs.")],
     db: DbOption = None,
     workers: Annotated[int | None, typer.Option(
-        min=0, show_default="one per CPU", help="Worker processes for extraction; 0 runs in this process.")] = None,
+        min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")
+    ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
+    nlp: Annotated[bool, typer.Option(
+        "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
+    ] = True,
     max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
     allow_private_urls: Annotated[bool, typer.Option(
@@ -82,17 +121,16 @@ def analyze(
     """Ingest and clean news pages into the store.
 
     Reads HTML pages (any encoding), visible-text page dumps, JSON/JSONL records, WARC files, RSS/Atom
-    feeds (any of them gzipped) and URLs. Running the same inputs again adds nothing.
+    feeds (any of them gzipped) and URLs, then finds named entities and who said what. Running the
+    same inputs again adds nothing.
 
     Example: [bold]parallax analyze examples/ https://example.org/news/story.html --db news.db[/bold]
     """
     settings = IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576), fetch_timeout_s=timeout,
                               allow_private_urls=allow_private_urls)
+    stages = _stages_or_exit(lambda: default_stages(nlp))
     store = open_store(db)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    executor = LocalExecutor(workers) if workers > 0 else InProcessExecutor()
-    pipeline = Pipeline([Extractor()], store, executor, batch_size=batch_size)
+    pipeline = Pipeline(stages, store, make_executor(workers), batch_size=batch_size)
     records = Ingestor(settings).iter_documents(inputs)
     started = time.perf_counter()
     with Progress(
@@ -119,6 +157,57 @@ def analyze(
         if len(summary.failures) > 20:
             errors().print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
     raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
+
+
+@app.command()
+def reannotate(
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option(
+        min=0, show_default="one per CPU", help="Worker processes; 0 runs in this process.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch and per store transaction.")] = 32,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Annotate and attribute every stored article again, replacing its entities and attributions.
+
+    Use it after upgrading the models or the attribution rules; the articles themselves are kept.
+
+    Example: [bold]parallax reannotate --db news.db --workers 4[/bold]
+    """
+    stages = _stages_or_exit(nlp_stages)
+    store = open_store(db)
+    total = store.count_articles()
+    executor = make_executor(workers)
+    done = 0
+    failed: list[Failure] = []
+    started = time.perf_counter()
+    with Progress(
+        SpinnerColumn(), TextColumn("[bold]re-annotating[/bold]"),
+        TextColumn("{task.completed}/{task.total} articles"), TimeElapsedColumn(),
+        console=errors(), disable=quiet, transient=True,
+    ) as progress:
+        task = progress.add_task("reannotate", total=total)
+        try:
+            for batch in executor.map_batches(stages, batched(store.iter_all_articles(), batch_size)):
+                annotated: list[Article] = []
+                for item in batch:
+                    record = item.article if isinstance(item, ParsedArticle) else item
+                    if isinstance(record, Article):
+                        annotated.append(record)
+                    elif isinstance(record, Failure):
+                        failed.append(record)
+                done += store.replace_annotations_of(annotated)
+                progress.update(task, completed=done + len(failed))
+        finally:
+            executor.close()
+    counts = store.count_annotations()
+    store.close()
+    if not quiet:
+        console().print(f"re-annotated {done} of {total} articles in {time.perf_counter() - started:.1f} s: "
+                        f"{counts['entities']} entity mentions, {counts['attributions']} attributions in the store",
+                        highlight=False)
+        for failure in failed[:20]:
+            errors().print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
+    raise typer.Exit(EXIT_INPUT_FAILED if failed else EXIT_OK)
 
 
 @app.command()
@@ -164,7 +253,10 @@ def show(
                          ("page date", article.page_date), ("language", article.language),
                          ("url", article.url), ("extractor", article.extractor),
                          ("credits", "; ".join(article.credits)),
-                         ("sources", "\n".join(store.sources_of(article.id)))]:
+                         ("sources", "\n".join(store.sources_of(article.id))),
+                         ("annotations", f"{len(article.entities)} entity mentions, {len(article.attributions)} "
+                          f"attributions (parallax quotes --article {article.id[:8]})"
+                          if article.entities or article.attributions else "")]:
         if value:
             meta.add_row(f"[bold]{label}[/bold]", str(value))
     console().print(meta)
@@ -174,6 +266,68 @@ def show(
         console().rule("removed as boilerplate")
         for line in article.removed:
             console().print(f"[dim]{line}[/dim]", highlight=False)
+
+
+def _speaker_aliases(names: dict[tuple[str, str, str | None], str], wanted: str) -> set[str]:
+    """Article-level speaker names whose store-wide name contains `wanted` ("john" → {"Kirby"})."""
+    folded = wanted.casefold()
+    return {key[0] for key, name in names.items() if folded in name.casefold()}
+
+
+def _speaker_cell(attribution: Attribution, name: str | None) -> Text:
+    written = attribution.speaker_text
+    if name is None:
+        return Text(f"? ({written})" if written else "?", style="dim")
+    return Text(f"{name} ({written})" if written and written != name else name)
+
+
+def _trim(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@app.command()
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[str | None, typer.Option(
+        help="Only speakers whose name, or the mention as written, contains this (any case).")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Only this article (id or id prefix).")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="How many to list; 0 lists all.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table.")] = False,
+) -> None:
+    """List who said what: quotes and reported claims with their speaker, cue and article.
+
+    Example: [bold]parallax quotes --speaker kirby --limit 20[/bold]
+    """
+    store = open_store(db)
+    names = store_names(store)
+    aliases = _speaker_aliases(names, speaker) if speaker else set()
+    rows: list[tuple[ArticleRef, Attribution]] = store.list_attributions(
+        speaker=speaker, article_id=article, limit=limit + 1 if limit else None, also_speakers=aliases)
+    more = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if limit else rows
+    store.close()
+    if not rows:
+        wanted = " and ".join(part for part in (f"speaker {speaker!r}" if speaker else "",
+                                                f"article {article!r}" if article else "") if part)
+        message = f"no attributions match {wanted}" if wanted else "no attributions in the store yet"
+        (errors() if as_json else console()).print(message, highlight=False)
+        raise typer.Exit(EXIT_OK)
+    if as_json:
+        for ref, attribution in rows:
+            typer.echo(json.dumps({"article_id": ref.id, "outlet": ref.outlet, "title": ref.title,
+                                   "published": ref.published, **attribution_record(attribution, names)},
+                                  ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} attributions" + (" (more: raise --limit)" if more else ""),
+                  header_style="bold")
+    for column in ("speaker", "cue", "kind", "stance", "content", "article"):
+        table.add_column(column, overflow="fold")
+    for ref, attribution in rows:
+        table.add_row(_speaker_cell(attribution, speaker_name(attribution, names)), Text(attribution.cue or ""),
+                      attribution.kind, attribution.stance or "", Text(_trim(attribution.content)),
+                      Text(f"{ref.id[:8]} {ref.outlet or ''}".strip()))
+    console().print(table)
 
 
 @app.command()

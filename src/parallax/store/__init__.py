@@ -1,9 +1,14 @@
 """Store stage: the embedded SQLite store by default, any SQLAlchemy URL (PostgreSQL) otherwise.
 
-`Store.write_batch` writes one batch of records in one transaction: a new article is stored, an
-article whose cleaned text is already stored is recorded as a duplicate of it, a failure is
-recorded with its reason. Inputs already seen with the same bytes are skipped before any work
-(`Store.seen_inputs`), which makes re-running the same inputs a no-op.
+Owns reading and writing articles, their annotations (entity mentions and attributions) and the
+input ledger. `Store.write_batch` writes one batch of records in one transaction: a new article is
+stored with its entities and attributions, an article whose cleaned text is already stored is
+recorded as a duplicate of it (nothing else of it is written), a failure is recorded with its
+reason. Inputs already seen with the same bytes are skipped before any work (`Store.seen_inputs`),
+which makes re-running the same inputs a no-op. `Store.replace_annotations` swaps the annotations
+of stored articles (re-annotation with a newer model); `Store.canonical_names` maps per-article
+canonical names to store-wide ones. Reading an article is cheap; its annotations are loaded only
+when asked for (`with_annotations`), one query per page of articles.
 """
 
 from __future__ import annotations
@@ -11,25 +16,34 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, tuple_, update
 
-from parallax.records import Article, Failure, Record
+from parallax.records import Article, Attribution, Entity, Failure, ParsedArticle, Record
 from parallax.store.schema import (
     LATEST_VERSION,
     MIGRATIONS,
     articles,
+    attributions,
     current_version,
+    entities,
     inputs,
     record_version,
 )
 
 DEFAULT_DB = "parallax.db"
 ARTICLE_FIELDS = [c.name for c in articles.columns if c.name != "created_at"]
+ENTITY_FIELDS = ["text", "type", "canonical", "country", "start", "end", "roles", "cluster"]
+ATTRIBUTION_FIELDS = ["content", "start", "end", "kind", "speaker", "speaker_text", "speaker_start", "speaker_end",
+                      "speaker_type", "speaker_country", "cue", "cue_start", "cue_end", "stance", "segments",
+                      "sentence_start", "sentence_end"]
+_IN_CHUNK = 500  # ids per IN (…) clause: well under every backend's bound-parameter limit
+
+NameKey = tuple[str, str, str | None]  # (canonical, type, country) of an entity, or of a speaker
 
 
 def database_url(db: str | None = None) -> str:
@@ -50,6 +64,16 @@ class BatchOutcome:
 
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """The few article fields shown next to an attribution in listings."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
 
 
 class Store:
@@ -90,7 +114,9 @@ class Store:
         outcome = BatchOutcome()
         now = _now()
         with self.engine.begin() as connection:
-            for record in records:
+            for item in records:
+                # A pipeline that ends at the annotate stage hands over parsed articles: store the article.
+                record = item.article if isinstance(item, ParsedArticle) else item
                 if isinstance(record, Article):
                     status = self._write_article(connection, record, now)
                 elif isinstance(record, Failure):
@@ -114,6 +140,7 @@ class Store:
         if original is None:
             row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
             connection.execute(insert(articles).values(**row, created_at=now))
+            _insert_annotations(connection, article.id, article.entities, article.attributions)
             status, article_id = "stored", article.id
         else:
             status, article_id = "duplicate", original
@@ -152,7 +179,8 @@ class Store:
             return {row[0]: row[1] for row in rows}
 
     def list_articles(self, *, limit: int | None = None, offset: int = 0, outlet: str | None = None,
-                      language: str | None = None) -> list[Article]:
+                      language: str | None = None, with_annotations: bool = False) -> list[Article]:
+        """A page of articles, latest first; with their entities and attributions when asked."""
         query = select(articles).order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id)
         if outlet:
             query = query.where(articles.c.outlet.ilike(f"%{outlet}%"))
@@ -160,19 +188,103 @@ class Store:
             query = query.where(articles.c.language == language)
         query = query.offset(offset).limit(limit) if limit is not None else query.offset(offset)
         with self.engine.connect() as connection:
-            return [_article_from_row(row._mapping) for row in connection.execute(query)]
+            page = [_article_from_row(row._mapping) for row in connection.execute(query)]
+            if with_annotations:
+                _attach_annotations(connection, page)
+        return page
 
-    def get_article(self, id_or_prefix: str) -> Article | None:
-        """The article with this id, or the only one whose id starts with it."""
+    def iter_all_articles(self, page: int = 500, *, with_annotations: bool = False) -> Iterator[Article]:
+        """Every stored article in id order, read `page` at a time (keyset paging: memory stays bounded,
+        and annotations replaced while iterating do not shift the pages)."""
+        last = ""
+        while True:
+            query = select(articles).where(articles.c.id > last).order_by(articles.c.id).limit(page)
+            with self.engine.connect() as connection:
+                batch = [_article_from_row(row._mapping) for row in connection.execute(query)]
+                if with_annotations:
+                    _attach_annotations(connection, batch)
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
+
+    def get_article(self, id_or_prefix: str, *, with_annotations: bool = True) -> Article | None:
+        """The article with this id, or the only one whose id starts with it, with its annotations."""
         query = select(articles).where(
             or_(articles.c.id == id_or_prefix, articles.c.id.startswith(id_or_prefix, autoescape=True))
         ).limit(2)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        exact = [row for row in rows if row.id == id_or_prefix]
-        if exact or len(rows) == 1:
-            return _article_from_row((exact or rows)[0]._mapping)
-        return None
+            exact = [row for row in rows if row.id == id_or_prefix]
+            if not (exact or len(rows) == 1):
+                return None
+            article = _article_from_row((exact or rows)[0]._mapping)
+            if with_annotations:
+                _attach_annotations(connection, [article])
+        return article
+
+    def replace_annotations(self, article_id: str, entities: Sequence[Entity],
+                            attributions: Sequence[Attribution]) -> None:
+        """Replace the entities and attributions of one stored article, in one transaction."""
+        with self.engine.begin() as connection:
+            _replace_annotations(connection, article_id, entities, attributions)
+
+    def replace_annotations_of(self, annotated: Iterable[Article]) -> int:
+        """Replace the annotations of many stored articles with those they carry, in one transaction;
+        return how many were replaced."""
+        count = 0
+        with self.engine.begin() as connection:
+            for article in annotated:
+                _replace_annotations(connection, article.id, article.entities, article.attributions)
+                count += 1
+        return count
+
+    def count_annotations(self) -> dict[str, int]:
+        """How many entity mentions and attributions the store holds."""
+        with self.engine.connect() as connection:
+            return {
+                "entities": connection.execute(select(func.count()).select_from(entities)).scalar_one(),
+                "attributions": connection.execute(select(func.count()).select_from(attributions)).scalar_one(),
+            }
+
+    def list_attributions(self, speaker: str | None = None, article_id: str | None = None,
+                          limit: int | None = None, *,
+                          also_speakers: Collection[str] = ()) -> list[tuple[ArticleRef, Attribution]]:
+        """Attributions with the article they come from, latest articles first, in text order.
+
+        `speaker` matches, case-insensitively, any part of the speaker's canonical name or of the
+        mention as written ("kirby" finds "John Kirby" and "Mr. Kirby"); `also_speakers` are canonical
+        names that match too (the store-wide aliases of the name asked for). `article_id` is an id
+        or an id prefix.
+        """
+        query = (select(articles.c.id.label("article_ref_id"), articles.c.outlet, articles.c.title,
+                        articles.c.published, *(attributions.c[name] for name in ATTRIBUTION_FIELDS))
+                 .join(articles, attributions.c.article_id == articles.c.id)
+                 .order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id,
+                           attributions.c.position))
+        if speaker:
+            conditions = [attributions.c.speaker.icontains(speaker, autoescape=True),
+                          attributions.c.speaker_text.icontains(speaker, autoescape=True)]
+            if also_speakers:
+                conditions.append(attributions.c.speaker.in_(list(also_speakers)))
+            query = query.where(or_(*conditions))
+        if article_id:
+            query = query.where(attributions.c.article_id.startswith(article_id, autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [(ArticleRef(row.article_ref_id, row.outlet, row.title, row.published),
+                     _attribution_from_row(row._mapping)) for row in connection.execute(query)]
+
+    def canonical_names(self) -> dict[NameKey, str]:
+        """Store-wide canonical names: (canonical, type, country) of the stored entities mapped to one
+        name across articles ("Kirby" → "John Kirby" when that is the only Kirby)."""
+        from parallax.annotate.entities import merge_across_articles
+
+        query = select(entities.c.canonical, entities.c["type"], entities.c.country).distinct()
+        with self.engine.connect() as connection:
+            triples = [(row[0], row[1], row[2]) for row in connection.execute(query)]
+        return merge_across_articles(triples)
 
     def sources_of(self, article_id: str) -> list[str]:
         with self.engine.connect() as connection:
@@ -189,6 +301,58 @@ class Store:
 
 def _article_from_row(row: Any) -> Article:
     return Article(**{name: row[name] for name in ARTICLE_FIELDS})
+
+
+def _entity_from_row(row: Any) -> Entity:
+    values = {name: row[name] for name in ENTITY_FIELDS}
+    values["roles"] = list(values["roles"] or [])
+    return Entity(**values)
+
+
+def _attribution_from_row(row: Any) -> Attribution:
+    values = {name: row[name] for name in ATTRIBUTION_FIELDS}
+    values["segments"] = [(int(a), int(b)) for a, b in values["segments"] or []]
+    return Attribution(**values)
+
+
+def _insert_annotations(connection: Any, article_id: str, found: Sequence[Entity],
+                        said: Sequence[Attribution]) -> None:
+    if found:
+        connection.execute(insert(entities), [
+            {"article_id": article_id, **{name: getattr(e, name) for name in ENTITY_FIELDS},
+             "roles": list(e.roles)} for e in found])
+    if said:
+        connection.execute(insert(attributions), [
+            {"article_id": article_id, "position": position,
+             **{name: getattr(a, name) for name in ATTRIBUTION_FIELDS},
+             "segments": [list(segment) for segment in a.segments]} for position, a in enumerate(said)])
+
+
+def _replace_annotations(connection: Any, article_id: str, found: Sequence[Entity],
+                         said: Sequence[Attribution]) -> None:
+    if connection.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is None:
+        raise KeyError(f"no stored article with id {article_id!r}")
+    connection.execute(delete(entities).where(entities.c.article_id == article_id))
+    connection.execute(delete(attributions).where(attributions.c.article_id == article_id))
+    _insert_annotations(connection, article_id, found, said)
+
+
+def _attach_annotations(connection: Any, page: list[Article]) -> None:
+    """Fill the entities and attributions of these articles: one query per table and id chunk."""
+    by_id = {article.id: article for article in page}
+    for article in page:
+        article.entities, article.attributions = [], []
+    ids = list(by_id)
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start:start + _IN_CHUNK]
+        rows = connection.execute(select(entities).where(entities.c.article_id.in_(chunk))
+                                  .order_by(entities.c.article_id, entities.c.id))
+        for row in rows:
+            by_id[row.article_id].entities.append(_entity_from_row(row._mapping))
+        rows = connection.execute(select(attributions).where(attributions.c.article_id.in_(chunk))
+                                  .order_by(attributions.c.article_id, attributions.c.position))
+        for row in rows:
+            by_id[row.article_id].attributions.append(_attribution_from_row(row._mapping))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

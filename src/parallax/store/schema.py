@@ -1,7 +1,10 @@
 """Tables of the store and the versioned migrations that create and evolve them.
 
-A tiny versioned scheme rather than Alembic: the schema is small, migrations ship inside the
-package and run at open time, each in its own transaction, recorded in `parallax_schema`.
+Owns the table definitions: `articles` and the `inputs` ledger (version 1), and the per-article
+annotations `entities` and `attributions` (version 2), whose rows go with their article
+(ON DELETE CASCADE) and keep the article's offsets. A tiny versioned scheme rather than Alembic:
+the schema is small, migrations ship inside the package and run at open time, each in its own
+transaction, recorded in `parallax_schema`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -77,12 +81,63 @@ inputs = Table(
 )
 
 
+# Named-entity mentions of an article (records.Entity); row order is the order of the article's list.
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("country", String(8)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("roles", JSON, nullable=False, default=list),
+    Column("cluster", Integer, nullable=False, default=0),
+    Index("ix_entities_canonical", "canonical"),
+    Index("ix_entities_article_id", "article_id"),
+)
+
+# Who said what in an article (records.Attribution); `position` keeps the article's order.
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("speaker", Text),
+    Column("speaker_text", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_type", String(16)),
+    Column("speaker_country", String(8)),
+    Column("cue", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("stance", String(16)),
+    Column("segments", JSON, nullable=False, default=list),
+    Column("sentence_start", Integer, nullable=False, default=0),
+    Column("sentence_end", Integer, nullable=False, default=0),
+    Index("ix_attributions_speaker", "speaker"),
+    Index("ix_attributions_article_id", "article_id"),
+)
+
+
 def _create_v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[articles, inputs])
 
 
+def _create_v2(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[entities, attributions])
+
+
 # Append new migrations; never edit or reorder the ones released.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2]
 LATEST_VERSION = len(MIGRATIONS)
 
 
