@@ -9,13 +9,14 @@ quotes), then resolve each source mention to a canonical speaker (`speakers`) in
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
 from parallax.annotate.gazetteer import Gazetteer
-from parallax.attribute.quotes import QuoteSpan, find_quotes, paragraph_spans
+from parallax.attribute.quotes import QuoteIndex, QuoteSpan, find_quotes, paragraph_spans
 from parallax.attribute.rules import (
     Candidate,
     according_to_candidates,
@@ -71,11 +72,13 @@ def attribute_doc(doc: Doc, entities: list[Entity], gazetteer: Gazetteer) -> lis
     quotes = find_quotes(text)
     inside_quote = _tokens_inside(doc, quotes)
     candidates: list[Candidate] = []
+    ents = list(doc.ents)
+    ent_starts = [entity.start for entity in ents]
     for sentence in doc.sents:
         candidates.extend(cue_candidates(doc, sentence, quotes, inside_quote))
         candidates.extend(according_to_candidates(doc, sentence, inside_quote))
         candidates.extend(denial_after_semicolon(doc, sentence, inside_quote))
-        candidates.extend(speaker_colon_candidates(doc, sentence, inside_quote))
+        candidates.extend(speaker_colon_candidates(doc, sentence, inside_quote, ents, ent_starts))
     silent = [candidate for candidate in candidates if not candidate.content]
     candidates = [candidate for candidate in candidates if candidate.content]
     for candidate in candidates:
@@ -124,12 +127,12 @@ def _tokens_inside(doc: Doc, quotes: Sequence[QuoteSpan]) -> set[int]:
     return inside
 
 
-def _widen_to_quotes(text: str, candidate: Candidate, quotes: Sequence[QuoteSpan]) -> list[tuple[int, int]]:
+def _widen_to_quotes(text: str, candidate: Candidate, quotes: QuoteIndex) -> list[tuple[int, int]]:
     """Content that cuts a quotation takes all of it, unless the cue or source is inside it."""
     segments = list(candidate.content)
     anchors = [offset for offset in (candidate.cue_start, candidate.source_span[0] if candidate.source_span else None)
                if offset is not None]
-    for quote in quotes:
+    for quote in quotes.near(segments[0][0], segments[-1][1]):
         if any(quote.start <= anchor < quote.end for anchor in anchors):
             continue
         touches = any(start < quote.end and quote.start < end for start, end in segments)
@@ -162,13 +165,16 @@ def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _uncovered(quotes: Sequence[QuoteSpan], candidates: Sequence[Candidate]) -> list[QuoteSpan]:
+    """Quotations no candidate's content touches."""
+    segments = sorted(segment for candidate in candidates for segment in candidate.content)
+    starts = [start for start, _ in segments]
+    reach: list[int] = []  # furthest end among segments[:i + 1]
+    for _, end in segments:
+        reach.append(max(end, reach[-1]) if reach else end)
     out = []
     for quote in quotes:
-        covered = any(start <= quote.inner_start and quote.inner_end <= end
-                      for candidate in candidates for start, end in candidate.content)
-        overlapped = any(start < quote.inner_end and quote.inner_start < end
-                         for candidate in candidates for start, end in candidate.content)
-        if not covered and not overlapped:
+        index = bisect.bisect_left(starts, quote.inner_end) - 1
+        if index < 0 or reach[index] <= quote.inner_start:
             out.append(quote)
     return out
 
@@ -188,9 +194,9 @@ def _kind(text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[Quote
     return "mixed" if quoted else "indirect"
 
 
-def _make(text: str, candidate: Candidate, speaker: Speaker, quotes: Sequence[QuoteSpan]) -> Attribution:
+def _make(text: str, candidate: Candidate, speaker: Speaker, quotes: QuoteIndex) -> Attribution:
     start, end = candidate.start, candidate.end
-    relevant = [quote for quote in quotes if quote.start < end and start < quote.end]
+    relevant = quotes.near(start, end)
     source_start, source_end = candidate.source_span or (None, None)
     return Attribution(
         content=text[start:end], start=start, end=end, kind=_kind(text, candidate.content, relevant),
@@ -212,7 +218,8 @@ def _signed(text: str, quote: QuoteSpan, entities: Sequence[Entity], resolver: S
     match = _SIGNATURE.match(text, quote.end)
     if match is None or match.end() == quote.end:
         return None
-    signer = next((entity for entity in entities if entity.start == match.end()), None)
+    index = bisect.bisect_left(entities, match.end(), key=lambda entity: entity.start)
+    signer = entities[index] if index < len(entities) and entities[index].start == match.end() else None
     if signer is None or signer.type not in ("PERSON", "ORG"):
         return None
     sentence_start = resolver.sentence_starts[resolver.sentence_index(quote.start)]

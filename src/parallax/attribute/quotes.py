@@ -16,7 +16,9 @@ often is not. The rules, applied paragraph by paragraph (a blank line ends a par
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 OPENING = "“«„"
@@ -40,6 +42,24 @@ class QuoteSpan:
 
     def words(self, text: str) -> int:
         return len(_WORD.findall(text, self.inner_start, self.inner_end))
+
+
+class QuoteIndex(list[QuoteSpan]):
+    """Quotations in text order, with range look-ups in logarithmic time (long articles have thousands)."""
+
+    def __init__(self, quotes: Iterable[QuoteSpan] = ()) -> None:
+        super().__init__(sorted(quotes, key=lambda quote: quote.start))
+        self.starts = [quote.start for quote in self]
+
+    def near(self, start: int, end: int) -> list[QuoteSpan]:
+        """The quotations that overlap [start, end)."""
+        first = max(0, bisect.bisect_right(self.starts, start) - 1)
+        last = bisect.bisect_left(self.starts, end)
+        return [quote for quote in self[first:last] if quote.end > start]
+
+    def from_offset(self, offset: int) -> list[QuoteSpan]:
+        """The quotations that start at or after `offset`."""
+        return self[bisect.bisect_left(self.starts, offset):]
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -77,7 +97,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_quotes(text: str) -> list[QuoteSpan]:
+def find_quotes(text: str) -> QuoteIndex:
     """Every quotation in the text, in order, never overlapping."""
     quotes: list[QuoteSpan] = []
     previous_unclosed = False
@@ -113,4 +133,4 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                                         continues_previous=continues))
                 paragraph_unclosed = True
         previous_unclosed = paragraph_unclosed
-    return [quote for quote in quotes if quote.inner_end > quote.inner_start]
+    return QuoteIndex(quote for quote in quotes if quote.inner_end > quote.inner_start)

@@ -18,6 +18,7 @@ of "who" in "X, who told reporters…". Quotations left without a cue are handle
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ from parallax.attribute.cues import (
     STATEMENT_VERBS,
     stance_of,
 )
-from parallax.attribute.quotes import QuoteSpan
+from parallax.attribute.quotes import QuoteIndex, QuoteSpan
 from parallax.common.doctext import doc_text
 from parallax.records import Stance
 
@@ -202,14 +203,14 @@ def _content_from_host(verb: Token) -> tuple[set[int], str] | None:
     return None
 
 
-def _quote_in(quotes: Sequence[QuoteSpan], start: int, end: int) -> QuoteSpan | None:
-    for quote in quotes:
+def _quote_in(quotes: QuoteIndex, start: int, end: int) -> QuoteSpan | None:
+    for quote in quotes.near(start, end):
         if quote.inner_start >= start and quote.inner_end <= end:
             return quote
     return None
 
 
-def _content_from_object(verb: Token, quotes: Sequence[QuoteSpan]) -> tuple[set[int], str] | None:
+def _content_from_object(verb: Token, quotes: QuoteIndex) -> tuple[set[int], str] | None:
     lemma = verb.lemma_.lower()
     objects = [child for child in verb.children if child.dep_ == "dobj"]
     if lemma in NAMING_VERBS and objects:
@@ -228,7 +229,7 @@ def _content_from_object(verb: Token, quotes: Sequence[QuoteSpan]) -> tuple[set[
     return None
 
 
-def _content_from_quoted_predicate(verb: Token, quotes: Sequence[QuoteSpan]) -> tuple[set[int], str] | None:
+def _content_from_quoted_predicate(verb: Token, quotes: QuoteIndex) -> tuple[set[int], str] | None:
     """A quotation somewhere in what follows the cue: "expressed, on Friday, concern about a “…”"."""
     right = {i for i in subtree_indices(verb) if i > verb.i}
     if not right:
@@ -242,7 +243,7 @@ def _content_from_quoted_predicate(verb: Token, quotes: Sequence[QuoteSpan]) -> 
 
 
 def _keep_quotes_in(content: tuple[set[int], str], predicate: tuple[set[int], str] | None, doc: Doc,
-                    quotes: Sequence[QuoteSpan]) -> tuple[set[int], str]:
+                    quotes: QuoteIndex) -> tuple[set[int], str]:
     """A quotation in what follows the cue belongs to the content: if the complement leaves one out,
     the whole predicate is the content."""
     if predicate is None:
@@ -252,7 +253,7 @@ def _keep_quotes_in(content: tuple[set[int], str], predicate: tuple[set[int], st
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     pred_lo, pred_hi = min(predicate[0]), max(predicate[0])
     pred_start, pred_end = doc[pred_lo].idx, doc[pred_hi].idx + len(doc[pred_hi].text)
-    for quote in quotes:
+    for quote in quotes.near(pred_start, pred_end):
         in_predicate = pred_start <= quote.inner_start and quote.inner_end <= pred_end
         in_content = start < quote.inner_end and quote.inner_start < end
         if in_predicate and not in_content and quote.inner_end <= start:
@@ -260,12 +261,12 @@ def _keep_quotes_in(content: tuple[set[int], str], predicate: tuple[set[int], st
     return content
 
 
-def _quote_after(verb: Token, quotes: Sequence[QuoteSpan], sentence_end: int) -> QuoteSpan | None:
+def _quote_after(verb: Token, quotes: QuoteIndex, sentence_end: int) -> QuoteSpan | None:
     """The quotation a cue introduces with a colon or comma: 'She said: “…”'."""
     text = doc_text(verb.doc)
     position = verb.idx + len(verb.text)
-    for quote in quotes:
-        if quote.start < position or quote.start > sentence_end + 400:
+    for quote in quotes.from_offset(position):
+        if quote.start > sentence_end + 400:
             continue
         between = text[position:quote.start]
         stripped = between.strip()
@@ -277,7 +278,7 @@ def _quote_after(verb: Token, quotes: Sequence[QuoteSpan], sentence_end: int) ->
     return None
 
 
-def cue_candidates(doc: Doc, sentence: Span, quotes: Sequence[QuoteSpan],
+def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
                    inside_quote: set[int]) -> list[Candidate]:
     """Attributions whose cue is a verb in this sentence."""
     found: list[Candidate] = []
@@ -347,7 +348,7 @@ def _silent(verb: Token, source: Token, antecedent: Token | None, sentence: Span
                      rule="silent", antecedent=antecedent)
 
 
-def _statement_candidate(doc: Doc, verb: Token, sentence: Span, quotes: Sequence[QuoteSpan]) -> list[Candidate]:
+def _statement_candidate(doc: Doc, verb: Token, sentence: Span, quotes: QuoteIndex) -> list[Candidate]:
     """ "X issued the following statement: “…”" — cue is the verb and its statement noun."""
     source, antecedent = resolve_subject(verb)
     if source is None:
@@ -449,11 +450,13 @@ def denial_after_semicolon(doc: Doc, sentence: Span, inside_quote: set[int]) -> 
     return found
 
 
-def speaker_colon_candidates(doc: Doc, sentence: Span, inside_quote: set[int]) -> list[Candidate]:
-    """Headline and interview style 'Maria Lopez: The port will reopen' — a name, a colon, the claim."""
-    for entity in doc.ents:
-        if entity.start < sentence.start:
-            continue
+def speaker_colon_candidates(doc: Doc, sentence: Span, inside_quote: set[int], ents: Sequence[Span],
+                             ent_starts: Sequence[int]) -> list[Candidate]:
+    """Headline and interview style 'Maria Lopez: The port will reopen' — a name, a colon, the claim.
+
+    `ents` are the doc's entities with their token starts (`Span.ents` scans the whole doc)."""
+    index = bisect.bisect_left(ent_starts, sentence.start)
+    for entity in ents[index:index + 1]:
         if entity.start > sentence.start + 1 or entity.label_ not in ("PERSON", "ORG", "NORP", "GPE"):
             return []
         colon = entity.end

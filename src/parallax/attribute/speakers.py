@@ -77,6 +77,8 @@ class SpeakerResolver:
         self.entities = entities
         self.gazetteer = gazetteer
         self.sentence_starts = [sentence.start_char for sentence in doc.sents]
+        self.entity_starts = [entity.start for entity in entities]
+        self.spoke_offsets: list[int] = []
         self.genders: dict[str, str] = {}
         self.spoke: list[tuple[int, Speaker]] = []  # (offset, speaker) of every resolved source so far
         for entity in entities:
@@ -98,7 +100,9 @@ class SpeakerResolver:
 
     def remember(self, offset: int, speaker: Speaker) -> None:
         if speaker.name:
-            self.spoke.append((offset, speaker))
+            index = bisect.bisect_right(self.spoke_offsets, offset)
+            self.spoke_offsets.insert(index, offset)
+            self.spoke.insert(index, (offset, speaker))
 
     # -- entry point ---------------------------------------------------------------------------------
 
@@ -147,20 +151,34 @@ class SpeakerResolver:
         if code:
             return Speaker(self.gazetteer.country_name(code), "GPE", code)
         if head.pos_ == "PROPN":
-            return Speaker(_strip_determiner(text), None, None)
+            return self._unrecognised_name(head)
         return None
 
+    def _unrecognised_name(self, head: Token) -> Speaker:
+        """A proper name the entity recogniser missed: its run of proper nouns, matched by surname to a
+        person named elsewhere in the article when possible."""
+        first = head
+        while first.i > 0 and first.doc[first.i - 1].pos_ == "PROPN" and first.doc[first.i - 1].head == head:
+            first = first.doc[first.i - 1]
+        name = doc_text(self.doc)[first.idx:head.idx + len(head.text)]
+        surname = head.text
+        people = {entity.canonical for entity in self.entities
+                  if entity.type == "PERSON" and entity.canonical.split()[-1] == surname}
+        if len(people) == 1:
+            (canonical,) = people
+            return Speaker(canonical, "PERSON", None)
+        return Speaker(_strip_determiner(name), None, None)
+
+    def _entities_between(self, lo: int, hi: int) -> list[Entity]:
+        """Entities starting in [lo, hi), in order."""
+        return self.entities[bisect.bisect_left(self.entity_starts, lo):bisect.bisect_left(self.entity_starts, hi)]
+
     def _entities_in(self, start: int, end: int) -> list[Entity]:
-        found = []
-        hit = entity_at(self.entities, start, end)
-        if hit is None:
-            return found
-        for entity in self.entities:
-            if entity.start >= end:
-                break
-            if entity.end > start and entity.type in ENTITY_PRIORITY:
-                found.append(entity)
-        return found
+        if entity_at(self.entities, start, end) is None:
+            return []
+        # a mention that starts before the phrase can still reach into it
+        return [entity for entity in self._entities_between(start - 200, end)
+                if entity.end > start and entity.type in ENTITY_PRIORITY]
 
     # -- pronouns and descriptions -------------------------------------------------------------------
 
@@ -175,8 +193,10 @@ class SpeakerResolver:
             lo = self.sentence_starts[index]
             hi = offset if back == 0 else (self.sentence_starts[index + 1] if index + 1 < len(self.sentence_starts)
                                            else len(doc_text(self.doc)))
-            spoke = [speaker for at, speaker in self.spoke if lo <= at < hi and speaker.type in types]
-            mentions = [entity for entity in self.entities if lo <= entity.start < hi and entity.type in types]
+            spoke = [speaker for _, speaker in self.spoke[bisect.bisect_left(self.spoke_offsets, lo):
+                                                          bisect.bisect_left(self.spoke_offsets, hi)]
+                     if speaker.type in types]
+            mentions = [entity for entity in self._entities_between(lo, hi) if entity.type in types]
             subjects = [entity for entity in mentions if self._is_subject(entity)]
             others = [entity for entity in mentions if not self._is_subject(entity)]
             for speaker in reversed(spoke):

@@ -1,0 +1,174 @@
+"""Who said what: each attribution pattern on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.annotate import Annotator
+from parallax.attribute import Attributor
+from parallax.records import Article, Attribution
+
+
+@pytest.fixture(scope="module")
+def stages() -> tuple[Annotator, Attributor]:
+    annotator, attributor = Annotator(), Attributor()
+    annotator.setup()
+    attributor.setup()
+    return annotator, attributor
+
+
+def analyse(stages: tuple[Annotator, Attributor], text: str, language: str | None = "en") -> Article:
+    annotator, attributor = stages
+    article = Article(id="t", source="test", raw_hash="", input_format="text", text=text, content_hash="",
+                      language=language)
+    (result,) = attributor.process_batch(annotator.process_batch([article]))
+    assert isinstance(result, Article)
+    return result
+
+
+def find(article: Article, words: str) -> Attribution:
+    """The attribution whose content contains `words`; offsets must index the article text."""
+    for attribution in article.attributions:
+        assert article.text[attribution.start:attribution.end] == attribution.content
+        if words in attribution.content:
+            return attribution
+    raise AssertionError(f"no attribution contains {words!r}: {[a.content for a in article.attributions]}")
+
+
+def test_inverted_direct_quote_with_titled_speaker(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "“The bridge will stay closed until the inspectors finish,” said Transport "
+                              "Minister Laila Haddad on Monday.")
+    quote = find(article, "inspectors finish")
+    assert quote.kind == "direct"
+    assert quote.speaker == "Laila Haddad"
+    assert quote.cue == "said"
+
+
+def test_indirect_speech_with_told_reporters(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "Police chief Omar Brandt told reporters that three suspects had been arrested "
+                              "near the harbour.")
+    claim = find(article, "three suspects had been arrested")
+    assert claim.kind == "indirect"
+    assert claim.speaker == "Omar Brandt"
+    assert claim.cue == "told reporters"
+    assert "Brandt" not in claim.content
+
+
+def test_according_to_at_start_and_at_end(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "According to the Kenyan health ministry, 40 people were taken to hospital. "
+                              "The water supply was cut for two days, according to residents.")
+    first = find(article, "40 people were taken to hospital")
+    assert first.cue is not None and first.cue.lower() == "according to"
+    assert first.speaker_country == "KEN" or "ministry" in (first.speaker_text or "")
+    assert "ministry" not in first.content
+    second = find(article, "water supply was cut")
+    assert second.speaker_text == "residents"
+    assert "according" not in second.content
+
+
+def test_mixed_quote_and_pronoun_continuation(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Senator Ruth Okafor said the budget plan was “dead on arrival” in its current form. "
+            "She added that her party would table amendments next week.\n\n"
+            "“We will not vote for cuts to rural clinics. Nobody in my district would forgive us.”")
+    article = analyse(stages, text)
+    mixed = find(article, "dead on arrival")
+    assert mixed.kind == "mixed" and mixed.speaker == "Ruth Okafor"
+    added = find(article, "table amendments")
+    assert added.speaker == "Ruth Okafor" and added.speaker_text == "She"
+    continued = find(article, "rural clinics")
+    assert continued.kind == "direct" and continued.cue is None
+    assert continued.speaker == "Ruth Okafor"
+
+
+def test_missing_opening_mark_and_parenthetical_cue(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Mayor Tomas Berg visited the flooded district on Sunday.\n\n"
+            "We will rebuild every school the water destroyed,” he said, adding that the city would ask the "
+            "government for emergency funds.")
+    article = analyse(stages, text)
+    quote = find(article, "rebuild every school")
+    assert quote.kind == "direct" and quote.speaker == "Tomas Berg"
+    funds = find(article, "emergency funds")
+    assert funds.speaker == "Tomas Berg" and funds.cue == "adding"
+
+
+def test_quote_across_sentences_belongs_to_one_speaker(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "“The storm surprised everyone. Two boats are still missing,” coastguard officer "
+                              "Ana Ruiz said.")
+    quote = find(article, "Two boats are still missing")
+    assert "The storm surprised everyone" in quote.content
+    assert quote.speaker == "Ana Ruiz"
+
+
+def test_relative_clause_source_and_country_description(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Chile’s navy detained two Peruvian trawlers on Tuesday. Peru first rejected the account. "
+            "The Andean nation later admitted to sending the boats into the disputed zone. "
+            "The fleet’s owner, who told local radio that the crews had followed official charts, "
+            "demanded their release.")
+    article = analyse(stages, text)
+    admitted = find(article, "sending the boats")
+    assert admitted.speaker == "Peru" and admitted.speaker_country == "PER"
+    assert admitted.stance == "admit"
+    radio = find(article, "crews had followed official charts")
+    assert radio.speaker_text == "who"
+
+
+def test_stance_of_cues(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("The ministry denied that any prisoners had been mistreated. "
+            "Opposition leader Carla Mendes accused the police of hiding evidence. "
+            "Aid groups urged the government to open the border crossings. "
+            "The central bank warned that inflation could double.")
+    article = analyse(stages, text)
+    assert find(article, "prisoners had been mistreated").stance == "deny"
+    assert find(article, "hiding evidence").stance == "accuse"
+    assert find(article, "open the border crossings").stance == "demand"
+    assert find(article, "inflation could double").stance == "warn"
+
+
+def test_dek_claim_and_its_denial(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("According to port officials, the ferry company ignored three safety warnings; the company denies\n\n"
+            "The ferry ran aground on Thursday night.")
+    article = analyse(stages, text)
+    claims = [a for a in article.attributions if "ignored three safety warnings" in a.content]
+    stances = {a.stance for a in claims}
+    assert "deny" in stances
+    assert any(a.cue and a.cue.lower() == "according to" for a in claims)
+
+
+def test_statement_noun_and_signed_quote(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Foreign Minister Ines Duarte issued the following statement: “Our fishermen will not be "
+            "intimidated.”\n\n“The fines are fair and the rules are clear.” ― Mateo Silva")
+    article = analyse(stages, text)
+    statement = find(article, "will not be intimidated")
+    assert statement.speaker == "Ines Duarte" and statement.kind == "direct"
+    signed = find(article, "fines are fair")
+    assert signed.speaker == "Mateo Silva"
+
+
+def test_scare_quotes_are_not_speech(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "The so-called “rapid loans” app was downloaded two million times last year.")
+    assert article.attributions == []
+
+
+@pytest.mark.parametrize("text", ["", "Breaking", "no punctuation at all just words running on and on " * 30,
+                                  "“ ” “unbalanced “quotes ” everywhere” \" \" “" * 40])
+def test_bad_text_never_raises(stages: tuple[Annotator, Attributor], text: str) -> None:
+    article = analyse(stages, text)
+    for attribution in article.attributions:
+        assert 0 <= attribution.start < attribution.end <= len(text)
+
+
+def test_non_english_article_is_kept_unparsed_with_a_note(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "O ministro disse que o porto reabrirá na segunda-feira.", language="pt")
+    assert article.attributions == [] and article.entities == []
+    assert any("language is 'pt'" in note for note in article.notes)
+
+
+def test_long_article_is_parsed_in_chunks_with_exact_offsets(stages: tuple[Annotator, Attributor]) -> None:
+    paragraph = ("Harbour director Lena Moss said that the cranes would run again by Friday. "
+                 "“We lost a week of cargo,” she added.")
+    text = "\n\n".join([paragraph] * 400)  # ~ 40,000 characters: two chunks at the default size
+    article = analyse(stages, text)
+    assert len(text) > stages[0].settings.chunk_chars
+    assert len([a for a in article.attributions if "lost a week of cargo" in a.content]) == 400
+    for attribution in article.attributions:
+        assert text[attribution.start:attribution.end] == attribution.content
