@@ -172,3 +172,11 @@ def test_long_article_is_parsed_in_chunks_with_exact_offsets(stages: tuple[Annot
     assert len([a for a in article.attributions if "lost a week of cargo" in a.content]) == 400
     for attribution in article.attributions:
         assert text[attribution.start:attribution.end] == attribution.content
+
+
+def test_dateline_city_is_not_the_speaker(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "LIMA — Peru's fisheries ministry said on Friday that six trawlers had returned "
+                              "to port without incident.")
+    claim = find(article, "six trawlers had returned")
+    assert claim.speaker_text is not None and "LIMA" not in claim.speaker_text
+    assert "ministry" in claim.speaker_text

@@ -149,7 +149,7 @@ def resolve_subject(verb: Token, depth: int = 0) -> tuple[Token | None, Token | 
                 return child, verb.head
             if child.lower_ in NON_SOURCES or child.pos_ in ("SCONJ",):
                 return None, None
-            return child, None
+            return _past_dateline(child, verb), None
     for child in verb.children:
         if child.dep_ == "agent":
             for grandchild in child.children:
@@ -160,6 +160,26 @@ def resolve_subject(verb: Token, depth: int = 0) -> tuple[Token | None, Token | 
     if verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.tag_ in ("VBG", "VB")):
         return resolve_subject(verb.head, depth + 1)
     return None, None
+
+
+def _past_dateline(subject: Token, verb: Token) -> Token:
+    """ "NAIROBI — Haraka Capital said": the parser takes the dateline city for the subject; the
+    speaker is the noun phrase after the dash."""
+    doc = subject.doc
+    if not (subject.text.isupper() and len(subject.text) > 2 and subject.i + 1 < len(doc)
+            and doc[subject.i + 1].text in ("—", "–", "-", "--")):
+        return subject
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS and child.i > subject.i:
+            return child
+    for child in subject.children:
+        if child.dep_ == "appos" and child.i > subject.i:
+            return child
+    following = doc[subject.i + 2] if subject.i + 2 < len(doc) else None
+    while following is not None and following.head.i != following.i and following.head.i > following.i \
+            and following.dep_ in ("compound", "amod", "det", "flat", "poss", "case"):
+        following = following.head
+    return following if following is not None and following.pos_ in ("PROPN", "NOUN") else subject
 
 
 def _cue_extent(verb: Token) -> tuple[int, int, str]:
@@ -450,23 +470,38 @@ def denial_after_semicolon(doc: Doc, sentence: Span, inside_quote: set[int]) -> 
     return found
 
 
+LABEL_WORDS = frozenset({"update", "updated", "watch", "photo", "photos", "video", "editor", "note", "breaking",
+                         "exclusive", "opinion", "analysis", "read", "listen", "related", "source", "credit",
+                         "image", "caption", "live", "q", "a", "question", "answer", "warning", "correction",
+                         "clarification", "disclaimer", "advertisement", "sponsored", "tags", "topics", "more",
+                         "see", "also", "subscribe", "follow", "share", "comments", "latest", "summary", "timeline"})
+
+
 def speaker_colon_candidates(doc: Doc, sentence: Span, inside_quote: set[int], ents: Sequence[Span],
                              ent_starts: Sequence[int]) -> list[Candidate]:
     """Headline and interview style 'Maria Lopez: The port will reopen' — a name, a colon, the claim.
 
-    `ents` are the doc's entities with their token starts (`Span.ents` scans the whole doc)."""
+    The name is an entity or up to three capitalised nouns opening the sentence, never a page label
+    ("Update:", "Watch:"); `ents` are the doc's entities with their token starts (`Span.ents` scans the
+    whole doc)."""
     index = bisect.bisect_left(ent_starts, sentence.start)
-    for entity in ents[index:index + 1]:
-        if entity.start > sentence.start + 1 or entity.label_ not in ("PERSON", "ORG", "NORP", "GPE"):
-            return []
-        colon = entity.end
-        if colon >= sentence.end - 1 or doc[colon].text != ":" or entity.start in inside_quote:
-            return []
-        text = doc_text(doc)
-        segments = clean_segments(text, [(doc[colon].idx + 1, sentence.end_char)])
-        if not segments:
-            return []
-        return [Candidate(content=segments, cue_start=doc[colon].idx, cue_end=doc[colon].idx + 1, cue_lemma=":",
-                          source=entity.root, source_span=(entity.start_char, entity.end_char),
-                          sentence=(sentence.start_char, sentence.end_char), rule="speaker-colon")]
-    return []
+    entity = ents[index] if index < len(ents) and ents[index].start <= sentence.start + 1 else None
+    if entity is not None and entity.label_ in ("PERSON", "ORG", "NORP", "GPE"):
+        name_start, colon = entity.start, entity.end
+    else:
+        colon = sentence.start
+        while colon < min(sentence.end, sentence.start + 3) and doc[colon].pos_ in ("PROPN", "NOUN") \
+                and doc[colon].text[:1].isupper():
+            colon += 1
+        name_start = sentence.start
+    if colon == name_start or colon >= sentence.end - 4 or doc[colon].text != ":" or name_start in inside_quote:
+        return []
+    if any(token.lower_ in LABEL_WORDS for token in doc[name_start:colon]):
+        return []
+    segments = clean_segments(doc_text(doc), [(doc[colon].idx + 1, sentence.end_char)])
+    if not segments:
+        return []
+    source = doc[name_start:colon].root
+    return [Candidate(content=segments, cue_start=doc[colon].idx, cue_end=doc[colon].idx + 1, cue_lemma=":",
+                      source=source, source_span=(doc[name_start].idx, doc[colon - 1].idx + len(doc[colon - 1].text)),
+                      sentence=(sentence.start_char, sentence.end_char), rule="speaker-colon")]
