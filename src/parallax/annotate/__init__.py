@@ -136,16 +136,33 @@ class Annotator:
         return None
 
     def _parse(self, articles: Iterator[Article]) -> Iterator[Any]:
-        """One Doc per article, in order; long texts parsed in chunks and joined."""
+        """One Doc per article, in order. Short articles are parsed together in batches; a long one is
+        cut into chunks parsed one at a time and joined, so a 100,000-word article never sits in one
+        parser batch. Token vectors are dropped once parsed: later stages never read them."""
+        short: list[str] = []
+        for article in articles:
+            chunks = chunk_text(article.text, self.settings.chunk_chars)
+            if len(chunks) == 1:
+                short.append(chunks[0])
+                continue
+            yield from self._parse_short(short)
+            short = []
+            yield self._parse_long(chunks)
+        yield from self._parse_short(short)
+
+    def _parse_short(self, texts: list[str]) -> Iterator[Any]:
+        for doc in self._nlp.pipe(texts, batch_size=self.settings.batch_size):
+            yield _without_tensor(doc)
+
+    def _parse_long(self, chunks: list[str]) -> Any:
         from spacy.tokens import Doc
 
-        pieces: list[tuple[int, str]] = []
-        counts: list[int] = []
-        for index, article in enumerate(articles):
-            chunks = chunk_text(article.text, self.settings.chunk_chars)
-            counts.append(len(chunks))
-            pieces.extend((index, chunk) for chunk in chunks)
-        docs = self._nlp.pipe((chunk for _, chunk in pieces), batch_size=self.settings.batch_size)
-        for count in counts:
-            parts = [next(docs) for _ in range(count)]
-            yield parts[0] if count == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        parts = [_without_tensor(doc) for doc in self._nlp.pipe(chunks, batch_size=1)]
+        return Doc.from_docs(parts, ensure_whitespace=False)
+
+
+def _without_tensor(doc: Any) -> Any:
+    import numpy
+
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
