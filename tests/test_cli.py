@@ -100,7 +100,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")
-def test_seed_pages_score_clean_and_meta(tmp_path: Path) -> None:
+def test_seed_pages_score_clean_meta_and_attribution(tmp_path: Path) -> None:
     db = tmp_path / "seeds.db"
     code, output = cli("analyze", str(SEEDS), "--db", str(db), "--quiet")
     assert code == 0, output
@@ -113,3 +113,10 @@ def test_seed_pages_score_clean_and_meta(tmp_path: Path) -> None:
     kept_right, checks = result["clean"]
     assert checks > 0 and kept_right == checks
     assert result["meta"][1] > 0 and result["meta"][0] == result["meta"][1]
+    # issue 3's figures: attribution recall >= 24/27 (as a share), precision >= 0.85, right speaker >= 24/27
+    found, gold = result["attr_recall"]
+    right_speaker, _ = result["attr_speaker"]
+    kept, predicted = result["attr_precision"]
+    assert gold > 0 and found / gold >= 24 / 27
+    assert right_speaker / gold >= 24 / 27
+    assert predicted > 0 and kept / predicted >= 0.85
