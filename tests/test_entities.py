@@ -333,3 +333,20 @@ def test_organization_names(gazetteer: Gazetteer) -> None:
     assert gazetteer.organization("WHO") == "World Health Organization"
     assert gazetteer.organization("who") is None
     assert Gazetteer.load() is gazetteer
+
+
+def test_two_surname_names_and_their_short_forms_are_one_person(link: Link) -> None:
+    entities = link("Fisheries minister Lucía Arrieta Salas met the captains in Arica. Arrieta said the quota "
+                    "would stand. Later, minister Arrieta Salas left for Lima.")
+    assert by_text(entities, "Arrieta").canonical == "Lucía Arrieta Salas"
+    assert by_text(entities, "Arrieta Salas").canonical == "Lucía Arrieta Salas"
+    assert len({entity.cluster for entity in entities if entity.type == "PERSON"}) == 1
+
+
+def test_short_forms_of_long_names_merge_across_articles() -> None:
+    triples = [("Raimundo Teixeira Lopes", "PERSON", "BRA"), ("Teixeira Lopes", "PERSON", None),
+               ("Arrieta", "PERSON", None), ("Lucía Arrieta Salas", "PERSON", "PER"), ("Lucía", "PERSON", None)]
+    merged = merge_across_articles(triples)
+    assert merged[("Teixeira Lopes", "PERSON", None)] == "Raimundo Teixeira Lopes"
+    assert merged[("Arrieta", "PERSON", None)] == "Lucía Arrieta Salas"
+    assert merged[("Lucía", "PERSON", None)] == "Lucía"  # a first name alone is not a surname

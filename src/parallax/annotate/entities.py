@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -269,10 +269,11 @@ def merge_across_articles(
 ) -> dict[tuple[str, str, str | None], str]:
     """Store-wide canonical names for (canonical, type, country) triples seen across articles.
 
-    A PERSON canonical of one token ("Kirby") maps to the only multi-token PERSON canonical ending
-    with that token ("John Kirby") whose country is the same or unknown on either side; an ORG
-    acronym ("CPJ") to the only multi-word ORG canonical whose capitalised initials spell it, with
-    the same country rule. When there is no such name, or more than one, the name is unchanged;
+    A PERSON canonical that shortens a longer one ("Kirby" → "John Kirby", "Arrieta" → "Lucía Arrieta
+    Salas", "Teixeira Lopes" → "Raimundo Teixeira Lopes") maps to the only such longer PERSON canonical
+    whose country is the same or unknown on either side; an ORG acronym ("CPJ") maps to the only
+    multi-word ORG canonical whose capitalised initials spell it, with the same country rule. When there
+    is no such name, or more than one, the name is unchanged;
     everything else maps to itself.
     """
     triples = list(dict.fromkeys(canonicals))
@@ -282,7 +283,8 @@ def merge_across_articles(
         if entity_type == "PERSON":
             tokens = _name_tokens(canonical)
             if len(tokens) >= 2:
-                people.setdefault(tokens[-1], []).append((canonical, country))
+                for surname in dict.fromkeys(tokens[1:]):
+                    people.setdefault(surname, []).append((canonical, country))
         elif entity_type == "ORG" and not _is_acronym(canonical):
             initials = _initials(canonical)
             if initials:
@@ -294,8 +296,8 @@ def merge_across_articles(
         candidates: list[tuple[str, str | None]] = []
         if entity_type == "PERSON":
             tokens = _name_tokens(canonical)
-            if len(tokens) == 1:
-                candidates = people.get(tokens[0], [])
+            candidates = [(name, other) for name, other in people.get(tokens[-1], [])
+                          if is_partial_name(tokens, _name_tokens(name))]
         elif entity_type == "ORG" and _is_acronym(canonical):
             candidates = organisations.get(canonical.replace(".", "").upper(), [])
         names = {name for name, other in candidates if country is None or other is None or other == country}
@@ -691,7 +693,8 @@ def _cluster(mentions: list[_Mention], gazetteer: Gazetteer) -> dict[tuple[str, 
             if len(mention.name) > len(cluster.canonical):
                 cluster.canonical = mention.name
             if new:
-                by_last.setdefault(tokens[-1], []).append(cluster)
+                for surname in dict.fromkeys(tokens[1:]):  # "Arrieta" names "Lucía Arrieta Salas" too
+                    by_last.setdefault(surname, []).append(cluster)
                 by_first.setdefault(tokens[0], []).append(cluster)
         elif mention.key:
             new = mention.key not in clusters
@@ -701,6 +704,8 @@ def _cluster(mentions: list[_Mention], gazetteer: Gazetteer) -> dict[tuple[str, 
                 initials = _initials(mention.canonical) if new else ""
                 if initials:
                     by_initials.setdefault(initials, []).append(cluster)
+
+    _merge_partial_names(clusters, by_last)
 
     # pass 2: one-token names and acronyms, resolved against the full forms of the whole article
     for mention in mentions:
@@ -729,6 +734,44 @@ def _cluster(mentions: list[_Mention], gazetteer: Gazetteer) -> dict[tuple[str, 
     for cluster in clusters.values():
         _settle(cluster, gazetteer)
     return clusters
+
+
+def is_partial_name(short: Sequence[str], full: Sequence[str]) -> bool:
+    """ "Arrieta" within "Lucía Arrieta Salas" (any token but the first); "Teixeira Lopes" or "Raimundo
+    Lopes" within "Raimundo Teixeira Lopes" (fewer tokens, in order, sharing the last one)."""
+    if len(short) >= len(full) or not short:
+        return False
+    if len(short) == 1:
+        return short[0] in full[1:]
+    if short[-1] != full[-1]:
+        return False
+    position = 0
+    for token in short:
+        while position < len(full) and full[position] != token:
+            position += 1
+        if position == len(full):
+            return False
+        position += 1
+    return True
+
+
+def _merge_partial_names(clusters: dict[tuple[str, ...], _Cluster], by_last: dict[str, list[_Cluster]]) -> None:
+    """Fold a multi-token person name into the one longer name it shortens, when there is only one."""
+    people = [cluster for key, cluster in clusters.items() if key[0] == "F"]
+    for cluster in people:
+        tokens = _name_tokens(cluster.canonical)
+        longer = [other for other in by_last.get(tokens[-1], []) if other is not cluster
+                  and is_partial_name(tokens, _name_tokens(other.canonical))]
+        if len(longer) != 1:
+            continue
+        (target,) = longer
+        target.members.extend(cluster.members)
+        target.full_starts = sorted(target.full_starts + cluster.full_starts)
+        target.first = min(target.first, cluster.first)
+        del clusters[cluster.key]
+        for members in by_last.values():
+            if cluster in members:
+                members.remove(cluster)
 
 
 def _resolve(start: int, candidates: list[_Cluster], before: bool = True) -> _Cluster | None:
