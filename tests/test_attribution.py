@@ -180,3 +180,21 @@ def test_dateline_city_is_not_the_speaker(stages: tuple[Annotator, Attributor]) 
     claim = find(article, "six trawlers had returned")
     assert claim.speaker_text is not None and "LIMA" not in claim.speaker_text
     assert "ministry" in claim.speaker_text
+
+
+def test_quoted_as_saying_and_spokeswoman_named_in_apposition(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("The harbour master was quoted as saying that the channel would reopen within days. "
+            "The company's spokeswoman, Ana Lima, said the ferries had been inspected twice.")
+    article = analyse(stages, text)
+    quoted = find(article, "channel would reopen")
+    assert quoted.speaker_text == "The harbour master"
+    inspected = find(article, "ferries had been inspected")
+    assert inspected.speaker == "Ana Lima"  # not the city of Lima
+
+
+def test_content_does_not_end_on_a_dangling_conjunction(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "Kenyan officials maintain that the fines are legal and warned that more lenders "
+                              "could be sanctioned.")
+    legal = find(article, "fines are legal")
+    assert not legal.content.endswith(("and", "and "))
+    assert find(article, "more lenders could be sanctioned").stance == "warn"

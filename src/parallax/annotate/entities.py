@@ -404,7 +404,7 @@ def _mistyped_person(span: Span, gazetteer: Gazetteer, surnames: set[str], parse
     if len(words) < 2 or not parsed or not all(token.pos_ == "PROPN" for token in words):
         return False
     for found in (_appositive_before(span), _appositive_after(span)):
-        if found is not None and _is_person_noun(found[1]):
+        if found is not None and is_person_noun(found[1]):
             return True
     return False
 
@@ -528,7 +528,7 @@ def _prefix_start(ent: Span) -> int:
     return first
 
 
-def _is_person_noun(token: Token) -> bool:
+def is_person_noun(token: Token) -> bool:
     """Whether a noun names a person: a role word ("spokesman", "minister"), a listed person noun
     ("wife", "rival") or an agent suffix ("-er", "-ist", "-ian", "-man", "-ee"), less common objects."""
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in ("NORP", "GPE", "PERSON"):
@@ -563,7 +563,7 @@ def _prefix_role(ent: Span, prefix: tuple[int, int], gazetteer: Gazetteer) -> tu
     # investigation former Secretary of State Hillary Clinton" keeps "former Secretary of State"
     for index in range(last - 2, first - 1, -1):
         token = doc[index]
-        if (token.pos_ == "NOUN" and doc[index + 1].pos_ in ("ADJ", "DET") and not _is_person_noun(token)
+        if (token.pos_ == "NOUN" and doc[index + 1].pos_ in ("ADJ", "DET") and not is_person_noun(token)
                 and _norm_token(token.text) not in TITLE_TAIL_WORDS):
             first = index + 1
             break
@@ -572,7 +572,7 @@ def _prefix_role(ent: Span, prefix: tuple[int, int], gazetteer: Gazetteer) -> tu
     if last <= first:
         return None, None
     text = _text(doc, first, last)
-    has_role = any(_is_person_noun(token) for token in doc[first:last])
+    has_role = any(is_person_noun(token) for token in doc[first:last])
     if has_role:
         return text, None
     return None, gazetteer.first_country(text)
@@ -589,7 +589,7 @@ def _appositive_after(ent: Span) -> tuple[str, Token] | None:
                 continue
             if child.pos_ not in ("NOUN", "PROPN") or child.ent_type_ not in ("", "ORG", "NORP"):
                 continue
-            if child.ent_type_ != "NORP" and not _is_person_noun(child):
+            if child.ent_type_ != "NORP" and not is_person_noun(child):
                 continue
             role = _role_phrase(doc, child, ent.end + 1)
             return (role, child) if role else None
@@ -645,7 +645,7 @@ def _appositive_before(ent: Span) -> tuple[str, Token] | None:
         head = head.head
     if head.pos_ not in ("NOUN", "PROPN") or head.ent_type_ not in ("", "ORG"):
         return None
-    if not _is_person_noun(head):
+    if not is_person_noun(head):
         return None
     first = max(head.left_edge.i, sentence_start)
     for index in range(comma - 1, first - 1, -1):

@@ -44,7 +44,7 @@ CLAUSE_ONLY = frozenset({"add", "continue", "show", "find", "point", "rule", "se
 PREPOSITIONS = {
     "admit": ("to",), "confess": ("to",), "accuse": ("of",), "warn": ("of", "about", "against", "that"),
     "complain": ("about", "of"), "boast": ("about", "of"), "call": ("for", "on"), "testify": ("about", "to"),
-    "insist": ("on",), "agree": ("to", "on", "with"),
+    "insist": ("on",),
     "blame": ("for",), "criticize": ("for",), "criticise": ("for",), "condemn": ("for",),
     "praise": ("for",), "plead": ("for",), "threaten": ("with",), "hint": ("at",), "express": ("about",),
     "deny": ("to",), "refer": ("to",),

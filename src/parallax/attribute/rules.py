@@ -88,13 +88,20 @@ def token_segments(doc: Doc, indices: Iterable[int]) -> list[tuple[int, int]]:
     return segments
 
 
+_TRAILING_CONJUNCTIONS = (" and", " but", " or", " while", " as")
+
+
 def trim_segment(text: str, start: int, end: int) -> tuple[int, int]:
-    """A segment without edge white space and edge separators, but keeping balanced quote marks."""
-    while start < end and (text[start].isspace() or text[start] in EDGE_PUNCT):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-("):
-        end -= 1
-    return start, end
+    """A segment without edge white space, separators or a dangling conjunction, keeping quote marks."""
+    while True:
+        while start < end and (text[start].isspace() or text[start] in EDGE_PUNCT):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-("):
+            end -= 1
+        dangling = next((word for word in _TRAILING_CONJUNCTIONS if text.endswith(word, start, end)), None)
+        if dangling is None:
+            return start, end
+        end -= len(dangling)
 
 
 def clean_segments(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -155,8 +162,13 @@ def resolve_subject(verb: Token, depth: int = 0) -> tuple[Token | None, Token | 
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild, None
+    for child in verb.children:
+        if child.dep_ == "nsubjpass" and verb.lemma_.lower() == "quote":  # "X was quoted as saying"
+            return child, None
     if any(child.dep_ in ("nsubjpass", "expl") for child in verb.children):
         return None, None
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "…quoted as saying", "…after saying"
+        return resolve_subject(verb.head.head, depth + 1)
     if verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.tag_ in ("VBG", "VB")):
         return resolve_subject(verb.head, depth + 1)
     return None, None

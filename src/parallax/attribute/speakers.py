@@ -28,7 +28,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from parallax.annotate.entities import entity_at
+from parallax.annotate.entities import entity_at, is_person_noun
 from parallax.annotate.gazetteer import Gazetteer
 from parallax.common.doctext import doc_text
 from parallax.records import Entity
@@ -139,6 +139,15 @@ class SpeakerResolver:
         for entity in self._entities_in(phrase_start, phrase_end):
             if best is None or ENTITY_PRIORITY.get(entity.type, 9) < ENTITY_PRIORITY.get(best.type, 9):
                 best = entity
+        if (best is None or best.type != "PERSON") and is_person_noun(head):
+            # "The company's spokeswoman, Ana Lima," / "Moscow's envoy": a person, never the place or firm
+            named = next((child for child in head.children if child.dep_ == "appos" and child.pos_ == "PROPN"
+                          and child.text[:1].isupper()), None)
+            if named is not None:
+                return self._unrecognised_name(named)
+            described = self._described(head.lemma_.lower(), span[0])
+            if described is not None:
+                return described
         text = doc_text(self.doc)[span[0]:span[1]]
         if best is not None and best.type != "PERSON":
             code = self.gazetteer.country_code(text, entity_type=best.type) or (
@@ -150,7 +159,7 @@ class SpeakerResolver:
         code = self.gazetteer.country_code(text)
         if code:
             return Speaker(self.gazetteer.country_name(code), "GPE", code)
-        if head.pos_ == "PROPN":
+        if head.pos_ == "PROPN" and head.text[:1].isupper():
             return self._unrecognised_name(head)
         return None
 
