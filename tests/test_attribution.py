@@ -198,3 +198,13 @@ def test_content_does_not_end_on_a_dangling_conjunction(stages: tuple[Annotator,
     legal = find(article, "fines are legal")
     assert not legal.content.endswith(("and", "and "))
     assert find(article, "more lenders could be sanctioned").stance == "warn"
+
+
+def test_things_are_not_speakers(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("The mining company's president admitted that the dam had missed its annual inspection, two days "
+            "after insisting that there was no negligence. Engineers said the structure was sound and blamed "
+            "an extreme rainfall event.")
+    article = analyse(stages, text)
+    assert find(article, "missed its annual inspection").stance == "admit"
+    for attribution in article.attributions:
+        assert (attribution.speaker_text or "").lower() not in ("the dam", "the structure")

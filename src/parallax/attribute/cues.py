@@ -99,3 +99,30 @@ def stance_of(lemma: str, negated: bool = False) -> Stance | None:
     if negated and stance in ("deny", "admit"):
         return None
     return stance
+
+# Common nouns that can be a source without naming a person: groups, institutions, documents and data.
+GROUP_SOURCES = frozenset({
+    "official", "authority", "government", "administration", "ministry", "department", "agency", "police",
+    "army", "military", "navy", "force", "court", "judge", "jury", "panel", "committee", "commission",
+    "council", "board", "parliament", "congress", "senate", "house", "cabinet", "office", "regulator",
+    "company", "firm", "bank", "group", "party", "campaign", "union", "organization", "organisation",
+    "association", "coalition", "alliance", "team", "staff", "side", "camp", "movement", "network",
+    "newspaper", "paper", "outlet", "media", "press", "channel", "station", "broadcaster", "magazine",
+    "people", "public", "community", "family", "crowd", "majority", "minority", "resident", "voter",
+    "citizen", "worker", "employee", "member", "leader", "expert", "analyst", "economist", "scientist",
+    "researcher", "critic", "supporter", "opponent", "activist", "observer", "witness", "source",
+    "insider", "diplomat", "lawmaker", "legislator", "politician", "prosecutor", "investigator",
+    "report", "study", "survey", "poll", "statement", "document", "data", "figure", "record", "analysis",
+    "estimate", "letter", "filing", "ruling", "order", "law", "bill", "research", "review", "audit",
+    "investigation", "inquiry", "probe", "assessment", "memo", "email", "tweet", "post", "article", "story",
+    "editorial", "book", "evidence", "model", "projection", "forecast", "index", "test", "result", "finding",
+    "census", "website", "site", "release", "message", "note", "complaint", "lawsuit", "suit", "petition",
+    "resolution", "declaration", "communique", "transcript", "footage", "video", "recording", "sign",
+    "state", "country", "nation", "world", "everyone", "everybody", "nobody", "someone", "somebody",
+    "many", "some", "few", "other", "others", "both", "all", "most", "several", "one", "none",
+    "ad", "advertisement", "clip", "spot", "commercial", "broadcast", "publication", "submission", "brief",
+    "protocol", "outline", "section", "chapter", "passage", "phrase", "response", "reply", "endorsement",
+    "average", "management", "city", "town", "village", "museum", "fund", "corporation", "subsidiary",
+    "institute", "university", "school", "hospital", "charity", "foundation", "mate", "sibling", "relative",
+    "advocate", "enemy", "ally", "friend", "chorus",
+})

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from parallax.annotate.entities import is_person_noun
 from parallax.attribute.cues import (
     AUDIENCE_NOUNS,
     CLAUSE_ONLY,
     CUE_VERBS,
+    GROUP_SOURCES,
     INFINITIVE_CUES,
     NAMING_VERBS,
     NON_SOURCES,
@@ -167,7 +169,7 @@ def resolve_subject(verb: Token, depth: int = 0) -> tuple[Token | None, Token | 
             return child, None
     if any(child.dep_ in ("nsubjpass", "expl") for child in verb.children):
         return None, None
-    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "…quoted as saying", "…after saying"
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ == "as":  # "quoted as saying"
         return resolve_subject(verb.head.head, depth + 1)
     if verb.dep_ == "conj" or (verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.tag_ in ("VBG", "VB")):
         return resolve_subject(verb.head, depth + 1)
@@ -194,6 +196,15 @@ def _past_dateline(subject: Token, verb: Token) -> Token:
     return following if following is not None and following.pos_ in ("PROPN", "NOUN") else subject
 
 
+def can_be_source(token: Token) -> bool:
+    """Whether a subject can speak or hold a view: a name, a pronoun, a person, a group, a document or
+    data — not "the dam" or "the structure", which a misattached clause can make the subject of a cue."""
+    if token.pos_ in ("PROPN", "PRON", "NUM", "DET") or token.ent_type_ or not token.text[:1].islower():
+        return True
+    lemma = token.lemma_.lower()
+    return lemma in GROUP_SOURCES or token.lower_ in GROUP_SOURCES or is_person_noun(token)
+
+
 def _cue_extent(verb: Token) -> tuple[int, int, str]:
     """Character span and text of the cue: the verb with its particle and audience ("told reporters")."""
     start, end = verb.idx, verb.idx + len(verb.text)
@@ -215,7 +226,8 @@ def _content_from_complement(verb: Token, lemma: str, source: Token | None) -> t
             return subtree_indices(child), "clause"
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in PREPOSITIONS.get(lemma, ()):
-            objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pcomp", "pobj")]
+            objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pcomp", "pobj")
+                       and grandchild.ent_type_ not in ("DATE", "TIME")]
             if objects:
                 return subtree_indices(objects[0]) | {child.i}, "preposition"
         if child.dep_ == "xcomp" and lemma in INFINITIVE_CUES:
@@ -328,7 +340,7 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
         if token.pos_ == "AUX" and lemma not in CUE_VERBS:
             continue
         source, antecedent = resolve_subject(token)
-        if source is None or source.i in inside_quote:
+        if source is None or source.i in inside_quote or not can_be_source(source):
             continue
         content = _content_from_complement(token, lemma, source)
         if content is None and lemma not in CUE_VERBS:

@@ -145,7 +145,9 @@ class SpeakerResolver:
                           and child.text[:1].isupper()), None)
             if named is not None:
                 return self._unrecognised_name(named)
-            described = self._described(head.lemma_.lower(), span[0])
+            definite = any(child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "another", "one")
+                           for child in head.children)
+            described = self._described(head.lemma_.lower(), span[0]) if definite else None
             if described is not None:
                 return described
         text = doc_text(self.doc)[span[0]:span[1]]
@@ -243,9 +245,9 @@ class SpeakerResolver:
                     return Speaker(self.gazetteer.country_name(candidate.country), "GPE", candidate.country)
             return None
         if lemma in ORGANISATION_NOUNS:
-            for candidate in self._candidates_before(offset, ("ORG",), window=8):
-                return candidate
-            return None
+            candidates = self._candidates_before(offset, ("ORG",), window=8)
+            named_for_it = [candidate for candidate in candidates if lemma in (candidate.name or "").lower()]
+            return (named_for_it or candidates or [None])[0]
         people = self._candidates_before(offset, ("PERSON",), window=12)
         for candidate in people:
             roles = self._roles(candidate.name)
@@ -258,12 +260,15 @@ class SpeakerResolver:
 
 
 def _noun_phrase(head: Token) -> tuple[int, int]:
-    """The mention with its appositions and prepositional modifiers, without relative clauses."""
+    """The mention with its appositions and "of" modifiers ("the president of Brazil"), without relative
+    clauses or other prepositional phrases ("officials in Santiago" are not Santiago)."""
     indices = [head.i]
     stack = list(head.children)
     while stack:
         child = stack.pop()
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "punct", "cc", "conj"):
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
             continue
         indices.append(child.i)
         stack.extend(child.children)
