@@ -397,3 +397,21 @@ def test_byline_repeating_the_header_site_name_is_the_outlet() -> None:
     dump = HEADLINE_BELOW_TEASERS.replace("By Lakeview Courier Staff", "By Lakeview Courier")
     page = extract_text_dump(dump)
     assert (page.outlet, page.author) == ("Lakeview Courier", None)
+
+
+def test_a_slug_repeating_the_headline_is_not_taken_for_a_standfirst() -> None:
+    dump = "\n".join([
+        "Skip to content", "Home", "Markets", "Opinion",
+        "Port workers accept new pay offer after week-long stoppage",
+        "port workers accept new pay offer after week-long stoppage",
+        "By Staff Reporter",
+        "Dock workers at the southern terminal voted on Monday to accept a revised pay offer, ending a week-long "
+        "stoppage that left more than forty ships waiting offshore.",
+        "The union said the deal raises basic pay by nine percent over two years and adds a night-shift bonus "
+        "that members had demanded since the last contract expired.",
+        "Terminal managers said cargo handling would return to normal levels by the end of the week.",
+        "Share", "Related Posts", "Copyright 2024 Harbour Times",
+    ])
+    page = extract_text_dump(dump)
+    assert page.title == "Port workers accept new pay offer after week-long stoppage"
+    assert _paragraphs(page)[0].startswith("Dock workers at the southern terminal voted")

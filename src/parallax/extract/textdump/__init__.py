@@ -98,6 +98,8 @@ def _find_dek(lines: list[str], result: _Assembly, title_index: int | None, keep
             continue
         if rules.is_ui_line(line) or rules.is_credit_line(line) or rules.parse_date_line(line):
             continue
+        if _repeats_title(line, _token_set(lines[title_index]), rules.fold(lines[title_index])):
+            continue
         if sum(word[:1].islower() for word in words) < len(words) / 3 or line not in result.removed:
             continue
         return index
