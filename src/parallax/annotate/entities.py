@@ -415,6 +415,11 @@ def _other_mention(span: Span, label: str, gazetteer: Gazetteer) -> _Mention | N
         return None
     mention = _Mention(span.start_char, span.end_char, span.text, label, name, span.start, span.end, span=span)
     hit = gazetteer.lookup(span.text, label)
+    if hit is None and label in ("GPE", "LOC") and len(span) > 1:
+        # the recogniser's span can carry a stray leading word ("You United States" in a machine translation)
+        hit = next((found for first in range(span.start + 1, span.end)
+                    if (found := gazetteer.lookup(span.doc[first:span.end].text, label)) is not None
+                    and found.kind == "country"), None)
     if label == "NORP" and (hit is None or hit.kind != "country"):
         if name.casefold() not in GROUPS and span.root.tag_ not in ("NNPS", "NNS"):
             return None

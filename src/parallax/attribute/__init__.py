@@ -161,7 +161,17 @@ def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
         kept = best.get(key)
         if kept is None or RULE_ORDER.get(candidate.rule, 9) < RULE_ORDER.get(kept.rule, 9):
             best[key] = candidate
-    return list(best.values())
+    unique = list(best.values())
+    return [candidate for candidate in unique if not any(_restates(other, candidate) for other in unique)]
+
+
+def _restates(outer: Candidate, inner: Candidate) -> bool:
+    """ "X expressed concern about…, describing it as…": a cue inside the content of another cue of the
+    same source, with its content inside that content, adds nothing."""
+    if outer is inner or outer.source_span != inner.source_span or inner.cue_start is None:
+        return False
+    inside = any(start <= inner.cue_start < end for start, end in outer.content)
+    return inside and outer.start <= inner.start and inner.end <= outer.end
 
 
 def _uncovered(quotes: Sequence[QuoteSpan], candidates: Sequence[Candidate]) -> list[QuoteSpan]:

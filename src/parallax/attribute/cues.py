@@ -84,7 +84,7 @@ STANCES: dict[str, Stance] = {
 }
 
 # Words that pass for a clause subject but never name a source.
-NON_SOURCES = frozenset({"it", "there", "this", "that", "what", "which"})
+NON_SOURCES = frozenset({"there", "this", "that", "what", "which"})
 
 # Objects that make "told reporters", "said in a statement" part of the cue.
 AUDIENCE_NOUNS = frozenset({"reporter", "journalist", "press", "audience", "crowd", "lawmaker", "supporter",

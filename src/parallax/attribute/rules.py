@@ -365,6 +365,8 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
             indices, rule = content
             if lemma in CLAUSE_ONLY and rule not in ("clause", "parenthetical", "naming"):
                 continue
+            if source.lower_ == "it" and rule not in ("clause", "parenthetical"):
+                continue  # "it described a relationship": too weak a source for a bare object
             source_tokens = subtree_indices(source)
             indices -= source_tokens
             indices.discard(token.i)

@@ -124,7 +124,14 @@ def page_document(
 
 def record_document(record: Any, source: str, input_format: str, limits: ReadLimits) -> RawDocument | Failure:
     """One JSON object in any of the common article shapes."""
-    serialised = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    serialised_text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    try:
+        serialised = serialised_text.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON allows lone surrogate escapes ("\ud800") that no text can hold (nor the store write):
+        # replace them with U+FFFD, as undecodable bytes are replaced when a page is decoded.
+        serialised = serialised_text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8")
+        record = json.loads(serialised)
     raw_hash = bytes_hash(serialised)
     if not isinstance(record, Mapping):
         return Failure(source, STAGE, f"JSON item is a {type(record).__name__}, not an object", raw_hash)
