@@ -18,24 +18,11 @@ from tests.pages import EXAMPLES, SEEDS, SHARED
 runner = CliRunner(env={"COLUMNS": "250"})
 
 
-def _nlp_stages_exist() -> bool:
-    try:
-        from parallax.annotate import Annotator  # noqa: F401
-        from parallax.attribute import Attributor  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# Until the annotate and attribute stages land, `analyze` runs extraction only in these tests.
-NLP_ARGS: list[str] = [] if _nlp_stages_exist() else ["--no-nlp"]
 CONTRACT_ARTICLE_FIELDS = {"id", "source", "title", "outlet", "published", "language", "reprint_of", "text",
                            "entities", "attributions", "events", "quantities", "dates"}
 
 
 def cli(*args: str) -> tuple[int, str]:
-    if args and args[0] == "analyze":
-        args = (*args, *NLP_ARGS)
     result = runner.invoke(app, list(args))
     return result.exit_code, result.output
 
@@ -97,6 +84,8 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert cli("show", "does-not-exist", "--db", db)[0] == 2
     assert cli("export", "--db", db, "--format", "xml")[0] == 2
     assert cli("analyze", "--no-such-option")[0] == 2
+    code, output = cli("analyze", str(tmp_path / "empty.html"), "--db", db, "--spacy-model", "no_such_model")
+    assert code == 2 and "no_such_model" in output
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")

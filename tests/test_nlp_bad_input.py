@@ -408,3 +408,28 @@ def test_attribution_raising_on_one_article_does_not_stop_the_batch(tmp_path: Pa
         assert found[name].attributions and found[name].notes == [], name
         assert_offsets_exact(found[name].text, found[name].attributions)
     assert found["portuguese.txt"].notes == ["annotate: not parsed: language is 'pt', the parser is English-only"]
+
+
+# -- text no store can hold -----------------------------------------------------------------------
+
+
+def test_a_record_with_a_lone_surrogate_escape_is_kept_and_does_not_stop_the_run(tmp_path: Path) -> None:
+    """JSON may carry "\\ud800" escapes, which are no text: replaced with U+FFFD, the article goes through."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    broken = ('{"title": "Deck repairs", "maintext": "The mayor said the Kessler Bridge would reopen on Monday '
+              '\\ud800 once crews had finished resurfacing the deck."}')
+    fine = json.dumps({"title": "Port closed", "maintext": "The harbour master said that the port would stay "
+                       "closed until the storm had passed and every crane had been checked."})
+    (folder / "records.jsonl").write_text(broken + "\n" + fine + "\n", encoding="utf-8")
+    db = tmp_path / "surrogate.db"
+    code, output = analyze(folder, db, "--workers", "0", "--quiet")
+    assert code == 0, output
+    found = by_source(exported(db))
+    assert set(found) == {"records.jsonl#1", "records.jsonl#2"}
+    repaired = found["records.jsonl#1"]
+    assert "on Monday \ufffd once crews" in repaired["text"]
+    assert any("would reopen on Monday" in a["content"] for a in repaired["attributions"])
+    assert found["records.jsonl#2"]["attributions"]
+    code, output = analyze(folder, db, "--workers", "0")
+    assert code == 0 and "already ingested, unchanged │ 2" in " ".join(output.split())

