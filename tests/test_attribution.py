@@ -208,3 +208,14 @@ def test_things_are_not_speakers(stages: tuple[Annotator, Attributor]) -> None:
     assert find(article, "missed its annual inspection").stance == "admit"
     for attribution in article.attributions:
         assert (attribution.speaker_text or "").lower() not in ("the dam", "the structure")
+
+
+def test_quote_over_two_paragraphs_with_the_cue_in_the_second(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("The river rose two metres overnight.\n\n"
+            "“We moved the children to the school on the hill before midnight, and the water reached the church "
+            "an hour later.\n\n"
+            "“Nobody in this valley has seen a flood like it,” said village chief Amara Diallo.")
+    article = analyse(stages, text)
+    first = find(article, "children to the school")
+    assert first.speaker == "Amara Diallo" and first.kind == "direct"
+    assert find(article, "flood like it").speaker == "Amara Diallo"

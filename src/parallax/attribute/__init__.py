@@ -91,6 +91,7 @@ def attribute_doc(doc: Doc, entities: list[Entity], gazetteer: Gazetteer) -> lis
     pending = sorted(_uncovered(quotes, candidates), key=lambda quote: quote.start)
     queue = sorted(candidates, key=_position)
     last: Attribution | None = None
+    orphans: list[QuoteSpan] = []
     while queue or pending:
         if pending and (not queue or pending[0].start < _position(queue[0])):
             quote = pending.pop(0)
@@ -99,6 +100,8 @@ def attribute_doc(doc: Doc, entities: list[Entity], gazetteer: Gazetteer) -> lis
             if continued is not None:
                 attributions.append(continued)
                 last = continued
+            elif not quote.closed:
+                orphans.append(quote)
             continue
         candidate = queue.pop(0)
         speaker = resolver.resolve(candidate.source, candidate.source_span, candidate.antecedent) \
@@ -110,8 +113,30 @@ def attribute_doc(doc: Doc, entities: list[Entity], gazetteer: Gazetteer) -> lis
         resolver.remember(candidate.source_span[0] if candidate.source_span else candidate.start, speaker)
         attributions.append(attribution)
         last = attribution
+    attributions.extend(_opened_before_attribution(text, orphans, quotes, attributions, resolver))
     attributions.sort(key=lambda attribution: (attribution.start, attribution.end))
     return attributions
+
+
+def _opened_before_attribution(text: str, orphans: Sequence[QuoteSpan], quotes: QuoteIndex,
+                               attributions: Sequence[Attribution], resolver: SpeakerResolver) -> list[Attribution]:
+    """A quotation left open at a paragraph end belongs to whoever speaks the paragraph that reopens it:
+    '“…\n\n“…,” she said.'"""
+    found = []
+    for orphan in orphans:
+        following = [quote for quote in quotes.from_offset(orphan.end) if quote.continues_previous][:1]
+        if not following or following[0].start - orphan.end > 4:
+            continue
+        reopened = following[0]
+        owner = next((a for a in attributions if a.start <= reopened.inner_start < a.end and a.speaker), None)
+        if owner is None:
+            continue
+        sentence_start = resolver.sentence_starts[resolver.sentence_index(orphan.start)]
+        found.append(Attribution(
+            content=text[orphan.start:orphan.end], start=orphan.start, end=orphan.end, kind="direct",
+            speaker=owner.speaker, speaker_text=owner.speaker_text, speaker_type=owner.speaker_type,
+            speaker_country=owner.speaker_country, sentence_start=sentence_start, sentence_end=orphan.end))
+    return found
 
 
 def _position(candidate: Candidate) -> int:
