@@ -219,3 +219,39 @@ def test_quote_over_two_paragraphs_with_the_cue_in_the_second(stages: tuple[Anno
     first = find(article, "children to the school")
     assert first.speaker == "Amara Diallo" and first.kind == "direct"
     assert find(article, "flood like it").speaker == "Amara Diallo"
+
+
+def test_one_word_article_gets_a_note(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "Breaking")
+    assert article.attributions == []
+    assert any("too short" in note for note in article.notes)
+
+
+def test_a_parse_error_on_one_article_keeps_it_with_a_note(stages: tuple[Annotator, Attributor]) -> None:
+    annotator, attributor = Annotator(), stages[1]
+    annotator.setup()
+    real = annotator._nlp
+
+    class FailsOnOne:
+        """The real pipeline, except that it raises on one article, as a model bug would."""
+
+        def pipe(self, texts: list[str], batch_size: int) -> object:
+            texts = list(texts)
+            if any("Zanzibar" in text for text in texts):
+                raise ValueError("model bug")
+            return real.pipe(texts, batch_size=batch_size)
+
+        def __call__(self, text: str) -> object:
+            if "Zanzibar" in text:
+                raise ValueError("model bug")
+            return real(text)
+
+    annotator._nlp = FailsOnOne()
+    articles = [Article(id=str(i), source=f"t{i}", raw_hash="", input_format="text", text=text, content_hash="",
+                        language="en")
+                for i, text in enumerate(["The ferry to Zanzibar left late, the captain said.",
+                                          "Officials said the port would reopen on Monday."])]
+    broken, fine = attributor.process_batch(annotator.process_batch(articles))
+    assert isinstance(broken, Article) and isinstance(fine, Article)
+    assert broken.attributions == [] and any("parsing failed" in note for note in broken.notes)
+    assert find(fine, "port would reopen").speaker_text == "Officials"

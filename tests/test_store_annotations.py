@@ -394,7 +394,7 @@ class _CueTagger:
 def test_reannotate_replaces_the_annotations_of_every_article(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     db = filled_db(tmp_path)
-    monkeypatch.setattr(cli_module, "nlp_stages", lambda: [_CueTagger()])
+    monkeypatch.setattr(cli_module, "nlp_stages", lambda *_: [_CueTagger()])
     result = runner.invoke(app, ["reannotate", "--db", db, "--workers", "0", "--batch-size", "1"])
     assert result.exit_code == 0, result.output
     assert "re-annotated 2 of 2 articles" in result.output

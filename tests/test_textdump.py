@@ -415,3 +415,11 @@ def test_a_slug_repeating_the_headline_is_not_taken_for_a_standfirst() -> None:
     page = extract_text_dump(dump)
     assert page.title == "Port workers accept new pay offer after week-long stoppage"
     assert _paragraphs(page)[0].startswith("Dock workers at the southern terminal voted")
+
+
+def test_text_without_sentence_punctuation_is_kept_not_failed() -> None:
+    words = ("river levels kept rising through the night and volunteers filled sandbags along the main road "
+             "while the council opened the sports hall for families who had to leave their homes near the bridge")
+    page = extract_text_dump("Home\nNews\n" + " ".join([words] * 3) + "\nShare\n")
+    assert page.text.startswith("river levels kept rising")
+    assert "Share" not in page.text

@@ -267,7 +267,8 @@ def show(
                          ("sources", "\n".join(store.sources_of(article.id))),
                          ("annotations", f"{len(article.entities)} entity mentions, {len(article.attributions)} "
                           f"attributions (parallax quotes --article {article.id[:8]})"
-                          if article.entities or article.attributions else "")]:
+                          if article.entities or article.attributions else ""),
+                         ("notes", "\n".join(article.notes))]:
         if value:
             meta.add_row(f"[bold]{label}[/bold]", str(value))
     console().print(meta)

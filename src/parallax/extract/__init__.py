@@ -66,7 +66,7 @@ def extract_document(document: RawDocument) -> Article | Failure:
     except Exception as error:  # an extractor bug on one page must not stop the batch
         return Failure(document.source, STAGE, f"extraction error: {type(error).__name__}: {error}",
                        document.raw_hash)
-    text = page.text.strip()
+    text = page.text.replace("\x00", "").strip()  # NUL is legal in JSON strings, not in PostgreSQL text
     if not text:
         reason = "no main text found (page has no article body)"
         return Failure(document.source, STAGE, reason, document.raw_hash)

@@ -77,6 +77,7 @@ def _nearest_to_article(found: list[tuple[int, _Found]], first_body: int, last_b
     return found[0][1]
 
 
+FALLBACK_WORDS = 40
 DEK_WORDS = (8, 60)
 DEK_MAX_DISTANCE = 4  # lines between headline and standfirst (ad slots, share bars)
 
@@ -110,6 +111,10 @@ def assemble(lines: list[str], keep_probability: np.ndarray, threshold: float,
              title_scorer: Stage | None = None) -> ExtractedPage:
     """Apply the rules layer to per-line probabilities and build the extracted page."""
     keep = keep_probability >= threshold
+    if not keep.any():
+        # Nothing looks like article prose (no sentence punctuation at all, say): a line of forty words
+        # or more is still text someone wrote, never page furniture.
+        keep = np.array([len(rules.words_of(line)) >= FALLBACK_WORDS for line in lines], dtype=bool)
     title_index = find_title_index(lines, keep_probability, threshold, title_scorer)
     title = lines[title_index] if title_index is not None else None
     title_folded = rules.fold(title) if title else ""
