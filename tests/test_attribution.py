@@ -255,3 +255,29 @@ def test_a_parse_error_on_one_article_keeps_it_with_a_note(stages: tuple[Annotat
     assert isinstance(broken, Article) and isinstance(fine, Article)
     assert broken.attributions == [] and any("parsing failed" in note for note in broken.notes)
     assert find(fine, "port would reopen").speaker_text == "Officials"
+
+
+def test_headline_without_punctuation_does_not_run_into_the_body(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Ghana and Togo trade accusations over border market closure\n\n"
+            "ACCRA — Ghana said on Monday it had reopened the Aflao market, drawing an angry response from Togo, "
+            "which called the move “a provocation”.")
+    article = analyse(stages, text)
+    reopened = find(article, "reopened the Aflao market")
+    assert reopened.speaker == "Ghana"
+    assert reopened.content == "it had reopened the Aflao market"  # no headline, no time phrase, no narration
+    provocation = find(article, "a provocation")
+    assert provocation.speaker == "Togo" and provocation.stance is None  # naming, not a demand
+
+
+def test_quote_then_named_source_when_the_parse_goes_wrong(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("“The filling was carried out in full transparency and caused no harm to downstream countries,” "
+            "Ethiopia's water minister, Habtamu Itefa, told a news conference in the capital.")
+    quote = find(analyse(stages, text), "full transparency")
+    assert quote.kind == "direct" and quote.speaker == "Habtamu Itefa"
+
+
+def test_its_ministry_speaks_for_the_country_before_it(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("Sudan struck a more cautious tone. Its irrigation ministry said it was monitoring water levels at "
+            "the Roseires dam.")
+    monitoring = find(analyse(stages, text), "monitoring water levels")
+    assert monitoring.speaker == "Sudan" and monitoring.speaker_country == "SDN"

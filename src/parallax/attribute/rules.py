@@ -223,7 +223,7 @@ def _content_from_complement(verb: Token, lemma: str, source: Token | None) -> t
     source_tokens = subtree_indices(source) if source is not None else set()
     for child in verb.children:
         if child.dep_ in CLAUSE_DEPS and child.i not in source_tokens:
-            return subtree_indices(child), "clause"
+            return subtree_indices(child, exclude=_narration(child)), "clause"
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in PREPOSITIONS.get(lemma, ()):
             objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pcomp", "pobj")
@@ -238,6 +238,20 @@ def _content_from_complement(verb: Token, lemma: str, source: Token | None) -> t
                     indices |= subtree_indices(other)
             return indices, "infinitive"
     return None
+
+
+def _narration(clause: Token) -> set[int]:
+    """Participle clauses the writer hangs on reported speech after a comma ("…, drawing an angry
+    response from Egypt") and the cue's own time phrase: narration, not part of what was said."""
+    doc = clause.doc
+    narration = {child.i for child in clause.children
+                 if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > clause.i
+                 and doc[child.left_edge.i - 1].text == ","}
+    # "said on Monday it had…": the parser hangs the cue's time phrase on the reported clause
+    subject = next((child.i for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")), clause.i)
+    narration |= {child.i for child in clause.children if child.dep_ == "prep" and child.i < subject
+                  and any(grandchild.ent_type_ in ("DATE", "TIME") for grandchild in child.children)}
+    return narration
 
 
 def _content_from_host(verb: Token) -> tuple[set[int], str] | None:
@@ -305,6 +319,35 @@ def _keep_quotes_in(content: tuple[set[int], str], predicate: tuple[set[int], st
     return content
 
 
+MAX_SOURCE_TOKENS = 12  # '“…,” Ethiopia's water minister, Habtamu Itefa, told…' fits; a new clause does not
+
+
+def _quote_then_cue(doc: Doc, verb: Token, quotes: QuoteIndex, sentence: Span) -> list[Candidate]:
+    """ '“…,” SOURCE told reporters' when the parser took a word inside the quotation for the subject:
+    the source is the noun phrase between the closing mark and the cue, the content the quotation."""
+    before = [quote for quote in quotes.near(max(0, verb.idx - 200), verb.idx)
+              if quote.closed and quote.end <= verb.idx]
+    if not before:
+        return []
+    quote = before[-1]
+    between = [token for token in doc[max(0, verb.i - MAX_SOURCE_TOKENS - 2):verb.i] if token.idx >= quote.end]
+    words = [token for token in between if not token.is_punct]
+    if not words or len(words) > MAX_SOURCE_TOKENS or any(token.pos_ in ("VERB", "AUX") for token in words):
+        return []
+    people = [entity for entity in doc.ents if entity.label_ == "PERSON" and entity.start >= between[0].i
+              and entity.end <= verb.i] if len(words) > 1 else []
+    inside = {token.i for token in between}
+    heads = [token for token in words if token.pos_ in ("PROPN", "NOUN", "PRON") and token.head.i not in inside]
+    source = people[0].root if people else (heads[0] if heads else None)
+    if source is None or not can_be_source(source):
+        return []
+    cue_start, cue_end, _ = _cue_extent(verb)
+    span = (people[0].start_char, people[0].end_char) if people else mention_span(source)
+    return [Candidate(content=[(quote.start, quote.end)], cue_start=cue_start, cue_end=cue_end,
+                      cue_lemma=verb.lemma_.lower(), source=source, source_span=span,
+                      sentence=(sentence.start_char, sentence.end_char), rule="quote-then-cue")]
+
+
 def _quote_after(verb: Token, quotes: QuoteIndex, sentence_end: int) -> QuoteSpan | None:
     """The quotation a cue introduces with a colon or comma: 'She said: “…”'."""
     text = doc_text(verb.doc)
@@ -340,7 +383,10 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
         if token.pos_ == "AUX" and lemma not in CUE_VERBS:
             continue
         source, antecedent = resolve_subject(token)
-        if source is None or source.i in inside_quote or not can_be_source(source):
+        if source is None or source.i in inside_quote:
+            found.extend(_quote_then_cue(doc, token, quotes, sentence))
+            continue
+        if not can_be_source(source):
             continue
         content = _content_from_complement(token, lemma, source)
         if content is None and lemma not in CUE_VERBS:
@@ -377,10 +423,13 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
             continue
         cue_start, cue_end, _ = _cue_extent(token)
         negated = any(child.dep_ == "neg" for child in token.children)
+        stance = stance_of(lemma, negated)
+        if lemma in NAMING_VERBS and rule not in ("preposition", "infinitive"):
+            stance = None  # "called the move a violation" names; "called for talks" demands
         found.append(Candidate(
             content=segments, cue_start=cue_start, cue_end=cue_end, cue_lemma=lemma, source=source,
             source_span=mention_span(source), sentence=(sentence.start_char, sentence.end_char), rule=rule,
-            stance=stance_of(lemma, negated), antecedent=antecedent,
+            stance=stance, antecedent=antecedent,
         ))
     return found
 

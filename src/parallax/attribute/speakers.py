@@ -124,6 +124,13 @@ class SpeakerResolver:
         if named is not None:
             return named
         lemma = head.lemma_.lower()
+        owner = next((child for child in head.children if child.dep_ == "poss"
+                      and child.lower_ in ("its", "their")), None)
+        if owner is not None and (lemma in ORGANISATION_NOUNS or lemma in COUNTRY_NOUNS):
+            # "Its irrigation ministry said": the ministry speaks for whoever "its" is
+            found = self._nearest_group(span[0], plural=owner.lower_ == "their")
+            if found.name:
+                return found
         if head.pos_ == "NOUN" and any(child.dep_ == "det" and child.lower_ in ("the", "this", "that")
                                        for child in head.children):
             described = self._described(lemma, span[0])
