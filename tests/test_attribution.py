@@ -281,3 +281,17 @@ def test_its_ministry_speaks_for_the_country_before_it(stages: tuple[Annotator, 
             "the Roseires dam.")
     monitoring = find(analyse(stages, text), "monitoring water levels")
     assert monitoring.speaker == "Sudan" and monitoring.speaker_country == "SDN"
+
+
+def test_translated_framings_and_a_bare_denial(stages: tuple[Annotator, Attributor]) -> None:
+    text = ("The Chinese embassy in La Paz denied irregularities. In a note, the diplomatic representation stated "
+            "that the firms had always respected Bolivian law.\n\n"
+            "For the opposition deputy Carla Rojas, the decision is “improvised”.\n\n"
+            "In the view of the mining chamber, the suspension will scare away investors.")
+    article = analyse(stages, text)
+    denial = find(article, "irregularities")
+    assert denial.stance == "deny" and denial.speaker == "China"
+    assert find(article, "always respected Bolivian law").speaker == "China"
+    framing = find(article, "the decision is")
+    assert framing.speaker == "Carla Rojas" and framing.kind == "mixed"
+    assert find(article, "scare away investors").speaker_text == "the mining chamber"

@@ -23,6 +23,7 @@ from parallax.attribute.rules import (
     clean_segments,
     cue_candidates,
     denial_after_semicolon,
+    framing_candidates,
     speaker_colon_candidates,
 )
 from parallax.attribute.speakers import NOBODY, Speaker, SpeakerResolver
@@ -79,6 +80,7 @@ def attribute_doc(doc: Doc, entities: list[Entity], gazetteer: Gazetteer) -> lis
         candidates.extend(according_to_candidates(doc, sentence, inside_quote))
         candidates.extend(denial_after_semicolon(doc, sentence, inside_quote))
         candidates.extend(speaker_colon_candidates(doc, sentence, inside_quote, ents, ent_starts))
+        candidates.extend(framing_candidates(doc, sentence, inside_quote))
     silent = [candidate for candidate in candidates if not candidate.content]
     candidates = [candidate for candidate in candidates if candidate.content]
     for candidate in candidates:
@@ -175,7 +177,7 @@ def _widen_to_quotes(text: str, candidate: Candidate, quotes: QuoteIndex) -> lis
 
 RULE_ORDER = {"clause": 0, "according-to": 1, "preposition": 2, "infinitive": 3, "parenthetical": 4,
               "statement": 5, "naming": 6, "quoted-object": 7, "object": 8, "quoted-predicate": 9, "quote-after": 10,
-              "quote-then-cue": 11, "dek-denial": 12}
+              "quote-then-cue": 11, "framing": 12, "dek-denial": 13}
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
@@ -187,7 +189,16 @@ def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
         if kept is None or RULE_ORDER.get(candidate.rule, 9) < RULE_ORDER.get(kept.rule, 9):
             best[key] = candidate
     unique = list(best.values())
-    return [candidate for candidate in unique if not any(_restates(other, candidate) for other in unique)]
+    return [candidate for candidate in unique
+            if not any(_restates(other, candidate) or _misattached(other, candidate) for other in unique)]
+
+
+def _misattached(outer: Candidate, inner: Candidate) -> bool:
+    """A cue inside someone's reported words whose subject cannot speak ("…that the dam was safe and
+    blamed the rain"): the parser hung the cue on the wrong clause."""
+    if outer is inner or not inner.extra.get("weak_source") or inner.cue_start is None:
+        return False
+    return any(start <= inner.cue_start < end for start, end in outer.content)
 
 
 def _restates(outer: Candidate, inner: Candidate) -> bool:

@@ -282,7 +282,8 @@ def _content_from_object(verb: Token, quotes: QuoteIndex) -> tuple[set[int], str
         if _quote_in(quotes, start, end) is not None and child.lemma_.lower() not in STATEMENT_NOUNS:
             return subtree_indices(child), "quoted-object"
     if lemma in OBJECT_CUES and objects and objects[0].lemma_.lower() not in STATEMENT_NOUNS \
-            and objects[0].pos_ in ("NOUN", "PROPN") and len(list(objects[0].subtree)) >= 2:
+            and objects[0].pos_ in ("NOUN", "PROPN") \
+            and (len(list(objects[0].subtree)) >= 2 or stance_of(lemma) in ("deny", "admit", "accuse")):
         return subtree_indices(objects[0]), "object"
     return None
 
@@ -386,8 +387,6 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
         if source is None or source.i in inside_quote:
             found.extend(_quote_then_cue(doc, token, quotes, sentence))
             continue
-        if not can_be_source(source):
-            continue
         content = _content_from_complement(token, lemma, source)
         if content is None and lemma not in CUE_VERBS:
             content = _content_from_object(token, quotes)
@@ -429,7 +428,7 @@ def cue_candidates(doc: Doc, sentence: Span, quotes: QuoteIndex,
         found.append(Candidate(
             content=segments, cue_start=cue_start, cue_end=cue_end, cue_lemma=lemma, source=source,
             source_span=mention_span(source), sentence=(sentence.start_char, sentence.end_char), rule=rule,
-            stance=stance, antecedent=antecedent,
+            stance=stance, antecedent=antecedent, extra={"weak_source": not can_be_source(source)},
         ))
     return found
 
@@ -481,6 +480,45 @@ def according_to_candidates(doc: Doc, sentence: Span, inside_quote: set[int]) ->
             rule="according-to",
         ))
     return found
+
+
+VIEW_NOUNS = frozenset({"view", "opinion", "words", "assessment", "understanding", "analysis", "evaluation",
+                        "estimate", "estimation", "judgment", "judgement", "reading", "perspective", "eyes"})
+
+
+def framing_candidates(doc: Doc, sentence: Span, inside_quote: set[int]) -> list[Candidate]:
+    """Opinion framings that open a sentence: "For the deputy Carla Rojas, the decision is improvised"
+    (common in translations from Romance languages) and "In the view of X, Y" / "In X's view, Y"."""
+    first = sentence[0] if len(sentence) else None
+    if first is None or first.i in inside_quote or first.lower_ not in ("for", "in"):
+        return []
+    comma = next((token for token in sentence[1:16] if token.text == ","), None)
+    if comma is None or comma.i >= sentence.end - 3:
+        return []
+    phrase = doc[first.i + 1:comma.i]
+    if first.lower_ == "for":
+        people = [token for token in phrase if token.ent_type_ in ("PERSON", "ORG", "NORP") and token.pos_ == "PROPN"]
+        if not people or phrase.root.pos_ not in ("PROPN", "NOUN") or not (
+                phrase.root.ent_type_ in ("PERSON", "ORG", "NORP") or is_person_noun(phrase.root)):
+            return []
+        source = phrase.root
+    else:
+        view = next((token for token in phrase if token.lemma_.lower() in VIEW_NOUNS), None)
+        if view is None:
+            return []
+        owner = next((child for child in view.children if child.dep_ == "poss"), None)
+        of = next((child for child in view.children if child.lower_ == "of"), None)
+        owner = owner or next((child for child in (of.children if of is not None else []) if child.dep_ == "pobj"),
+                              None)
+        if owner is None or owner.pos_ not in ("PROPN", "NOUN", "PRON"):
+            return []
+        source = owner
+    segments = clean_segments(doc_text(doc), [(comma.idx + 1, sentence.end_char)])
+    if not segments:
+        return []
+    return [Candidate(content=segments, cue_start=first.idx, cue_end=first.idx + len(first.text),
+                      cue_lemma=first.lower_, source=source, source_span=mention_span(source),
+                      sentence=(sentence.start_char, sentence.end_char), rule="framing")]
 
 
 def _according_phrase_end(doc: Doc, sentence: Span, first: Token, source: Token) -> int:

@@ -43,7 +43,8 @@ MALE_MARKERS = ("mr.", "mr ", "sir ", "spokesman", "chairman", "congressman", "k
 FEMALE_MARKERS = ("mrs.", "mrs ", "ms.", "ms ", "miss ", "madam", "spokeswoman", "chairwoman", "congresswoman",
                   "queen ", "princess ", "dame ", "lady ")
 COUNTRY_NOUNS = frozenset({"nation", "country", "state", "government", "regime", "republic", "kingdom",
-                           "administration", "capital", "power", "ally", "neighbour", "neighbor", "emirate"})
+                           "administration", "capital", "power", "ally", "neighbour", "neighbor", "emirate",
+                           "embassy", "consulate", "representation", "delegation", "mission", "legation"})
 ORGANISATION_NOUNS = frozenset({"ministry", "department", "agency", "company", "firm", "group", "bank",
                                 "party", "campaign", "organization", "organisation", "court", "council",
                                 "commission", "committee", "office", "army", "military", "police", "union",
