@@ -295,3 +295,12 @@ def test_translated_framings_and_a_bare_denial(stages: tuple[Annotator, Attribut
     framing = find(article, "the decision is")
     assert framing.speaker == "Carla Rojas" and framing.kind == "mixed"
     assert find(article, "scare away investors").speaker_text == "the mining chamber"
+
+
+def test_contrasting_speakers_in_one_sentence_and_calls_on_someone(stages: tuple[Annotator, Attributor]) -> None:
+    article = analyse(stages, "Peru said the fines were fair, while Chile said they were illegal. Prime Minister "
+                              "Gustavo Adrianzén has called on both countries to show restraint.")
+    assert find(article, "fines were fair").content == "the fines were fair"
+    assert find(article, "they were illegal").speaker == "Chile"
+    call = find(article, "show restraint")
+    assert call.stance == "demand" and call.speaker == "Gustavo Adrianzén"

@@ -229,7 +229,11 @@ def _content_from_complement(verb: Token, lemma: str, source: Token | None) -> t
             objects = [grandchild for grandchild in child.children if grandchild.dep_ in ("pcomp", "pobj")
                        and grandchild.ent_type_ not in ("DATE", "TIME")]
             if objects:
-                return subtree_indices(objects[0]) | {child.i}, "preposition"
+                indices = subtree_indices(objects[0]) | {child.i}
+                for other in verb.children:  # "called on both countries to show restraint"
+                    if other.dep_ == "xcomp" and other.i > child.i:
+                        indices |= subtree_indices(other)
+                return indices, "preposition"
         if child.dep_ == "xcomp" and lemma in INFINITIVE_CUES:
             indices = subtree_indices(child)
             for other in verb.children:
@@ -240,6 +244,9 @@ def _content_from_complement(verb: Token, lemma: str, source: Token | None) -> t
     return None
 
 
+CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "but"})
+
+
 def _narration(clause: Token) -> set[int]:
     """Participle clauses the writer hangs on reported speech after a comma ("…, drawing an angry
     response from Egypt") and the cue's own time phrase: narration, not part of what was said."""
@@ -247,6 +254,11 @@ def _narration(clause: Token) -> set[int]:
     narration = {child.i for child in clause.children
                  if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > clause.i
                  and doc[child.left_edge.i - 1].text == ","}
+    # "…, while Chile said they were illegal": a contrasting clause with its own speaker
+    narration |= {child.i for child in clause.children
+                  if child.dep_ == "advcl" and child.i > clause.i
+                  and any(mark.dep_ == "mark" and mark.lower_ in CONTRAST_MARKS for mark in child.children)
+                  and any(subject.dep_ in SUBJECT_DEPS for subject in child.children)}
     # "said on Monday it had…": the parser hangs the cue's time phrase on the reported clause
     subject = next((child.i for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")), clause.i)
     narration |= {child.i for child in clause.children if child.dep_ == "prep" and child.i < subject
