@@ -2,10 +2,11 @@
 
 A `RawDocument` is one page as ingested (decoded HTML or plain text, with whatever metadata its
 container carried); an `Article` is the cleaned result of extraction, which later stages enrich
-with `Entity` mentions and `Attribution`s (offsets always index `Article.text`); a `ParsedArticle`
-carries an article with its linguistic parse between the annotate and attribute stages; a
-`Failure` records why one input could not go further. Records are plain dataclasses so they pickle
-cheaply between worker processes and serialise to JSON for the store and the export.
+with `Entity` mentions, `Attribution`s, `Event`s, `DateMention`s and `Quantity`s (offsets always
+index `Article.text`); a `ParsedArticle` carries an article with its linguistic parse between the
+NLP stages (annotate → attribute → events); a `Failure` records why one input could not go further.
+Records are plain dataclasses so they pickle cheaply between worker processes and serialise to JSON
+for the store and the export.
 """
 
 from __future__ import annotations
@@ -88,6 +89,79 @@ class Attribution:
 
 
 @dataclass(slots=True)
+class DateMention:
+    """A time expression in the text, resolved against the article's reference date when possible."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None  # ISO "2022-12-09", "2022-12", "2022", week "2022-W49", range "START/END"; None: unknown
+    granularity: str | None = None  # day, week, month, season, quarter, year, decade, range
+    reference: str | None = None  # the ISO date it was resolved against
+    relation: str | None = None  # how: absolute, relative (last week), anchored (this Friday, the 9th), duration
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with what it counts: "more than 1.5 million people" → 1500000 people, qualifier "more than"."""
+
+    text: str
+    start: int
+    end: int
+    value: float | None  # None for vague amounts ("hundreds of drones") unless a bound is known
+    unit: str | None = None  # what is counted or measured: "people", "drones", "percent", "USD", "km"
+    qualifier: str | None = None  # "more than", "about", "at least", "up to", "nearly"
+    approximate: bool = False
+    low: float | None = None  # ranges and vague amounts: "between 10 and 15", "hundreds" → 200..999
+    high: float | None = None
+    kind: str = "count"  # count, percent, money, measure, ordinal-free number
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+EventStatus = Literal["asserted", "claimed", "denied", "admitted", "reported"]
+
+
+@dataclass(slots=True)
+class Event:
+    """Who did what to whom, when and where, PLOVER-coded, with the sentence as evidence."""
+
+    type: str  # a PLOVER event type: ACCUSE, AID, SANCTION, ASSAULT, …
+    text: str  # the evidence sentence
+    start: int  # sentence offsets in Article.text
+    end: int
+    trigger: str  # the verb or noun that names the event
+    trigger_start: int
+    trigger_end: int
+    mode: str | None = None  # PLOVER mode: e.g. "military" for AID, "verbal" for THREATEN
+    cameo: str | None = None  # the CAMEO code the lexicon matched
+    actor: str | None = None  # canonical name
+    actor_text: str | None = None
+    actor_country: str | None = None  # ISO 3166-1 alpha-3
+    actor_sector: str | None = None  # GOV, MIL, REB, BUS, MED, CVL, IGO, …
+    target: str | None = None
+    target_text: str | None = None
+    target_country: str | None = None
+    target_sector: str | None = None
+    location: str | None = None
+    location_country: str | None = None
+    date: str | None = None  # ISO value of the event's own date, when the sentence gives one
+    date_text: str | None = None
+    status: EventStatus = "asserted"
+    according_to: str | None = None  # speaker when the event is reported speech
+    negated: bool = False
+    modality: str | None = None  # future, intention, possibility, condition, request: not a completed event
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
 class Article:
     """A cleaned article with its metadata; the unit every later stage works on."""
 
@@ -112,6 +186,9 @@ class Article:
     reprint_of: str | None = None
     entities: list[Entity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
