@@ -1,10 +1,11 @@
 """Attribute stage: every quote and reported claim in an article, with its speaker, cue and stance.
 
 Reads `ParsedArticle`s from the annotate stage and returns plain `Article`s with `attributions`
-filled (the parse is dropped here). Per article: find the quotations (`quotes`), read attribution
-candidates off the parse (`rules`), widen contents to the quotations they cut, give quotations with
-no cue of their own to the cue that introduces them or to the previous speaker (continuation
-quotes), then resolve each source mention to a canonical speaker (`speakers`) in text order.
+filled (the parse is dropped here), or, with `keep_parse`, the `ParsedArticle` for the events
+stage. Per article: find the quotations (`quotes`), read attribution candidates off the parse
+(`rules`), widen contents to the quotations they cut, give quotations with no cue of their own to
+the cue that introduces them or to the previous speaker (continuation quotes), then resolve each
+source mention to a canonical speaker (`speakers`) in text order.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Attributor:
 
     name = STAGE
 
-    def __init__(self) -> None:
+    def __init__(self, keep_parse: bool = False) -> None:
+        self.keep_parse = keep_parse  # hand ParsedArticles on (to the events stage) instead of Articles
         self._gazetteer: Gazetteer | None = None
 
     def setup(self) -> None:
@@ -63,7 +65,7 @@ class Attributor:
                     article.attributions = attribute_doc(record.doc, article.entities, self._gazetteer)
                 except Exception as error:  # one odd parse must not stop the batch
                     article.notes.append(f"{STAGE}: failed on this article ({type(error).__name__}: {error})")
-            out.append(article)
+            out.append(record if self.keep_parse else article)
         return out
 
 
