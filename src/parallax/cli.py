@@ -2,7 +2,8 @@
 
 Commands: `analyze` (ingest → extract → annotate → attribute → store; `--no-nlp` stops after
 extraction), `reannotate` (annotate and attribute the stored articles again, replacing their
-annotations), `articles`, `show`, `quotes` (who said what), `export` and `failures`.
+annotations), `articles`, `show`, `quotes` (who said what), `events` (who did what to whom), `export`
+and `failures`.
 Exit codes: 0 everything went through, 1 some inputs failed (what could be stored was stored),
 2 usage error (bad option, unknown article id).
 """
@@ -26,8 +27,17 @@ from rich.text import Text
 from parallax.extract import Extractor
 from parallax.ingest import Ingestor, IngestSettings
 from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, Pipeline, RunSummary, Stage, batched
-from parallax.records import Article, Attribution, Failure, ParsedArticle
-from parallax.serve.export import ExportFormat, attribution_record, speaker_name, store_names, write_export
+from parallax.records import Article, Attribution, Event, Failure, ParsedArticle
+from parallax.serve.export import (
+    EXPORT_FORMATS,
+    EventNames,
+    ExportFormat,
+    attribution_record,
+    event_record,
+    speaker_name,
+    store_names,
+    write_export,
+)
 from parallax.store import ArticleRef, Store, database_url
 
 app = typer.Typer(
@@ -268,6 +278,9 @@ def show(
                          ("annotations", f"{len(article.entities)} entity mentions, {len(article.attributions)} "
                           f"attributions (parallax quotes --article {article.id[:8]})"
                           if article.entities or article.attributions else ""),
+                         ("events", f"{len(article.events)} events, {len(article.dates)} dates, "
+                          f"{len(article.quantities)} quantities (parallax events --article {article.id[:8]})"
+                          if article.events or article.dates or article.quantities else ""),
                          ("notes", "\n".join(article.notes))]:
         if value:
             meta.add_row(f"[bold]{label}[/bold]", str(value))
@@ -342,18 +355,87 @@ def quotes(
     console().print(table)
 
 
+def _party_cell(name: str | None, written: str | None, country: str | None) -> Text:
+    label = name or written or ""
+    if written and name and written != name:
+        label = f"{name} ({written})"
+    if country:
+        label = f"{label} [{country}]" if label else f"[{country}]"
+    return Text(label) if label else Text("?", style="dim")
+
+
+def _event_status(event: Event) -> str:
+    parts = [event.status + (" (negated)" if event.negated else "")]
+    if event.modality:
+        parts.append(event.modality)
+    if event.according_to:
+        parts.append(f"according to {event.according_to}")
+    return "\n".join(parts)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    event_type: Annotated[str | None, typer.Option(
+        "--type", help="Only this PLOVER event type (any case), e.g. SANCTION, ACCUSE, ASSAULT.")] = None,
+    actor: Annotated[str | None, typer.Option(
+        help="Only actors with this country code (ISO alpha-3) or whose name contains this (any case).")] = None,
+    target: Annotated[str | None, typer.Option(
+        help="Only targets with this country code (ISO alpha-3) or whose name contains this (any case).")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Only this article (id or id prefix).")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="How many to list; 0 lists all.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table.")] = False,
+) -> None:
+    """List what happened: events with their type, actor, target, status, date and sentence.
+
+    Example: [bold]parallax events --type sanction --actor AUS --target iran[/bold]
+    """
+    store = open_store(db)
+    parties = EventNames.build(store_names(store))
+    rows = store.list_events(type=event_type, actor=actor, target=target, article_id=article,
+                             limit=limit + 1 if limit else None)
+    more = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if limit else rows
+    store.close()
+    if not rows:
+        wanted = " and ".join(f"{label} {value!r}" for label, value in (
+            ("type", event_type), ("actor", actor), ("target", target), ("article", article)) if value)
+        message = f"no events match {wanted}" if wanted else "no events in the store yet"
+        (errors() if as_json else console()).print(message, highlight=False)
+        raise typer.Exit(EXIT_OK)
+    if as_json:
+        for ref, event in rows:
+            typer.echo(json.dumps({"article_id": ref.id, "outlet": ref.outlet, "title": ref.title,
+                                   "published": ref.published, **event_record(event, parties)},
+                                  ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} events" + (" (more: raise --limit)" if more else ""), header_style="bold")
+    for column in ("type", "actor", "target", "status", "date", "sentence", "article"):
+        table.add_column(column, overflow="fold")
+    for ref, event in rows:
+        table.add_row(Text(event.type + (f"\n{event.mode}" if event.mode else "")),
+                      _party_cell(parties.get(event.actor, event.actor_country), event.actor_text,
+                                  event.actor_country),
+                      _party_cell(parties.get(event.target, event.target_country), event.target_text,
+                                  event.target_country),
+                      Text(_event_status(event)), Text(event.date or ""), Text(_trim(event.text)),
+                      Text(f"{ref.id[:8]} {ref.outlet or ''}".strip()))
+    console().print(table)
+
+
 @app.command()
 def export(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | events-csv")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")] = None,
 ) -> None:
-    """Export the store: JSON in the acceptance-contract shape, JSON Lines or CSV.
+    """Export the store: JSON in the acceptance-contract shape, JSON Lines, CSV (one row per article)
+    or events-csv (one row per event, GDELT-style columns).
 
     Example: [bold]parallax export --format json -o export.json[/bold]
     """
-    if fmt not in ("json", "jsonl", "csv"):
-        errors().print(f"unknown format {fmt!r}: use json, jsonl or csv")
+    if fmt not in EXPORT_FORMATS:
+        errors().print(f"unknown format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
     fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
     store = open_store(db)
@@ -362,7 +444,7 @@ def export(
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
         count = write_export(store, handle, fmt_checked)
-    errors().print(f"wrote {count} articles to {output}")
+    errors().print(f"wrote {count} {'events' if fmt == 'events-csv' else 'articles'} to {output}")
 
 
 @app.command()

@@ -1,14 +1,16 @@
 """Store stage: the embedded SQLite store by default, any SQLAlchemy URL (PostgreSQL) otherwise.
 
-Owns reading and writing articles, their annotations (entity mentions and attributions) and the
-input ledger. `Store.write_batch` writes one batch of records in one transaction: a new article is
-stored with its entities and attributions, an article whose cleaned text is already stored is
-recorded as a duplicate of it (nothing else of it is written), a failure is recorded with its
-reason. Inputs already seen with the same bytes are skipped before any work (`Store.seen_inputs`),
-which makes re-running the same inputs a no-op. `Store.replace_annotations` swaps the annotations
-of stored articles (re-annotation with a newer model); `Store.canonical_names` maps per-article
-canonical names to store-wide ones. Reading an article is cheap; its annotations are loaded only
-when asked for (`with_annotations`), one query per page of articles.
+Owns reading and writing articles, their annotations (entity mentions, attributions, events, date
+mentions and quantities) and the input ledger. `Store.write_batch` writes one batch of records in
+one transaction: a new article is stored with all its annotations, an article whose cleaned text is
+already stored is recorded as a duplicate of it (nothing else of it is written), a failure is
+recorded with its reason. Inputs already seen with the same bytes are skipped before any work
+(`Store.seen_inputs`), which makes re-running the same inputs a no-op. `Store.replace_annotations`
+swaps the annotations of stored articles (re-annotation with a newer model: events, dates and
+quantities are annotations too, recomputed with the rest); `Store.canonical_names` maps per-article
+canonical names to store-wide ones; `Store.list_attributions` and `Store.list_events` list across
+articles. Reading an article is cheap; its annotations are loaded only when asked for
+(`with_annotations`), one query per table and page of articles.
 """
 
 from __future__ import annotations
@@ -23,15 +25,28 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, tuple_, update
 
-from parallax.records import Article, Attribution, Entity, Failure, ParsedArticle, Record
+from parallax.records import (
+    Article,
+    Attribution,
+    DateMention,
+    Entity,
+    Event,
+    Failure,
+    ParsedArticle,
+    Quantity,
+    Record,
+)
 from parallax.store.schema import (
     LATEST_VERSION,
     MIGRATIONS,
     articles,
     attributions,
     current_version,
+    dates,
     entities,
+    events,
     inputs,
+    quantities,
     record_version,
 )
 
@@ -41,6 +56,12 @@ ENTITY_FIELDS = ["text", "type", "canonical", "country", "start", "end", "roles"
 ATTRIBUTION_FIELDS = ["content", "start", "end", "kind", "speaker", "speaker_text", "speaker_start", "speaker_end",
                       "speaker_type", "speaker_country", "cue", "cue_start", "cue_end", "stance", "segments",
                       "sentence_start", "sentence_end"]
+EVENT_FIELDS = ["type", "text", "start", "end", "trigger", "trigger_start", "trigger_end", "mode", "cameo", "actor",
+                "actor_text", "actor_country", "actor_sector", "target", "target_text", "target_country",
+                "target_sector", "location", "location_country", "date", "date_text", "status", "according_to",
+                "negated", "modality", "quantities"]
+DATE_FIELDS = ["text", "start", "end", "value", "granularity", "reference", "relation"]
+QUANTITY_FIELDS = ["text", "start", "end", "value", "unit", "qualifier", "approximate", "low", "high", "kind"]
 _IN_CHUNK = 500  # ids per IN (…) clause: well under every backend's bound-parameter limit
 
 NameKey = tuple[str, str, str | None]  # (canonical, type, country) of an entity, or of a speaker
@@ -68,7 +89,7 @@ class BatchOutcome:
 
 @dataclass(frozen=True, slots=True)
 class ArticleRef:
-    """The few article fields shown next to an attribution in listings."""
+    """The few article fields shown next to an attribution or an event in listings."""
 
     id: str
     outlet: str | None
@@ -140,7 +161,7 @@ class Store:
         if original is None:
             row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
             connection.execute(insert(articles).values(**row, created_at=now))
-            _insert_annotations(connection, article.id, article.entities, article.attributions)
+            _insert_annotations(connection, article.id, Annotations.of(article))
             status, article_id = "stored", article.id
         else:
             status, article_id = "duplicate", original
@@ -180,7 +201,7 @@ class Store:
 
     def list_articles(self, *, limit: int | None = None, offset: int = 0, outlet: str | None = None,
                       language: str | None = None, with_annotations: bool = False) -> list[Article]:
-        """A page of articles, latest first; with their entities and attributions when asked."""
+        """A page of articles, latest first; with their annotations when asked."""
         query = select(articles).order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id)
         if outlet:
             query = query.where(articles.c.outlet.ilike(f"%{outlet}%"))
@@ -224,28 +245,29 @@ class Store:
         return article
 
     def replace_annotations(self, article_id: str, entities: Sequence[Entity],
-                            attributions: Sequence[Attribution]) -> None:
-        """Replace the entities and attributions of one stored article, in one transaction."""
+                            attributions: Sequence[Attribution], *, events: Sequence[Event] = (),
+                            dates: Sequence[DateMention] = (), quantities: Sequence[Quantity] = ()) -> None:
+        """Replace every annotation of one stored article with these, in one transaction (what is not
+        given is replaced by nothing: the annotations are recomputed together)."""
         with self.engine.begin() as connection:
-            _replace_annotations(connection, article_id, entities, attributions)
+            _replace_annotations(connection, article_id,
+                                 Annotations(entities, attributions, events, dates, quantities))
 
     def replace_annotations_of(self, annotated: Iterable[Article]) -> int:
-        """Replace the annotations of many stored articles with those they carry, in one transaction;
-        return how many were replaced."""
+        """Replace the annotations of many stored articles with those they carry (entities,
+        attributions, events, dates, quantities), in one transaction; return how many were replaced."""
         count = 0
         with self.engine.begin() as connection:
             for article in annotated:
-                _replace_annotations(connection, article.id, article.entities, article.attributions)
+                _replace_annotations(connection, article.id, Annotations.of(article))
                 count += 1
         return count
 
     def count_annotations(self) -> dict[str, int]:
-        """How many entity mentions and attributions the store holds."""
+        """How many entity mentions, attributions, events, date mentions and quantities the store holds."""
         with self.engine.connect() as connection:
-            return {
-                "entities": connection.execute(select(func.count()).select_from(entities)).scalar_one(),
-                "attributions": connection.execute(select(func.count()).select_from(attributions)).scalar_one(),
-            }
+            return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+                    for name, table in _ANNOTATION_TABLES.items()}
 
     def list_attributions(self, speaker: str | None = None, article_id: str | None = None,
                           limit: int | None = None, *,
@@ -275,6 +297,33 @@ class Store:
         with self.engine.connect() as connection:
             return [(ArticleRef(row.article_ref_id, row.outlet, row.title, row.published),
                      _attribution_from_row(row._mapping)) for row in connection.execute(query)]
+
+    def list_events(self, type: str | None = None, actor: str | None = None, target: str | None = None,
+                    article_id: str | None = None, limit: int | None = None) -> list[tuple[ArticleRef, Event]]:
+        """Events with the article they come from, latest articles first, in text order.
+
+        `type` is a PLOVER type, any case ("sanction"). `actor` and `target` match the party's country
+        code (ISO alpha-3, any case: "irn") or, case-insensitively, any part of its canonical name or
+        of the mention as written ("tehran" finds "Tehran"). `article_id` is an id or an id prefix.
+        """
+        query = (select(articles.c.id.label("article_ref_id"), articles.c.outlet, articles.c.title,
+                        articles.c.published, *(events.c[name] for name in EVENT_FIELDS))
+                 .join(articles, events.c.article_id == articles.c.id)
+                 .order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id, events.c.position))
+        if type:
+            query = query.where(func.lower(events.c["type"]) == type.lower())
+        for wanted, prefix in ((actor, "actor"), (target, "target")):
+            if wanted:
+                query = query.where(or_(events.c[f"{prefix}_country"] == wanted.upper(),
+                                        events.c[prefix].icontains(wanted, autoescape=True),
+                                        events.c[f"{prefix}_text"].icontains(wanted, autoescape=True)))
+        if article_id:
+            query = query.where(events.c.article_id.startswith(article_id, autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [(ArticleRef(row.article_ref_id, row.outlet, row.title, row.published),
+                     _event_from_row(row._mapping)) for row in connection.execute(query)]
 
     def canonical_names(self) -> dict[NameKey, str]:
         """Store-wide canonical names: (canonical, type, country) of the stored entities mapped to one
@@ -315,33 +364,82 @@ def _attribution_from_row(row: Any) -> Attribution:
     return Attribution(**values)
 
 
-def _insert_annotations(connection: Any, article_id: str, found: Sequence[Entity],
-                        said: Sequence[Attribution]) -> None:
-    if found:
+def _quantity_from_values(values: Any) -> Quantity:
+    quantity = Quantity(**{name: values[name] for name in QUANTITY_FIELDS})
+    quantity.approximate = bool(quantity.approximate)
+    return quantity
+
+
+def _event_from_row(row: Any) -> Event:
+    values = {name: row[name] for name in EVENT_FIELDS}
+    values["negated"] = bool(values["negated"])
+    values["quantities"] = [_quantity_from_values(q) for q in values["quantities"] or []]
+    return Event(**values)
+
+
+def _date_from_row(row: Any) -> DateMention:
+    return DateMention(**{name: row[name] for name in DATE_FIELDS})
+
+
+@dataclass(slots=True)
+class Annotations:
+    """Everything the NLP stages add to one article, written and replaced together."""
+
+    entities: Sequence[Entity] = ()
+    attributions: Sequence[Attribution] = ()
+    events: Sequence[Event] = ()
+    dates: Sequence[DateMention] = ()
+    quantities: Sequence[Quantity] = ()
+
+    @classmethod
+    def of(cls, article: Article) -> Annotations:
+        return cls(article.entities, article.attributions, article.events, article.dates, article.quantities)
+
+
+_ANNOTATION_TABLES = {"entities": entities, "attributions": attributions, "events": events, "dates": dates,
+                      "quantities": quantities}
+
+
+def _insert_annotations(connection: Any, article_id: str, found: Annotations) -> None:
+    if found.entities:
         connection.execute(insert(entities), [
             {"article_id": article_id, **{name: getattr(e, name) for name in ENTITY_FIELDS},
-             "roles": list(e.roles)} for e in found])
-    if said:
+             "roles": list(e.roles)} for e in found.entities])
+    if found.attributions:
         connection.execute(insert(attributions), [
             {"article_id": article_id, "position": position,
              **{name: getattr(a, name) for name in ATTRIBUTION_FIELDS},
-             "segments": [list(segment) for segment in a.segments]} for position, a in enumerate(said)])
+             "segments": [list(segment) for segment in a.segments]} for position, a in enumerate(found.attributions)])
+    if found.events:
+        connection.execute(insert(events), [
+            {"article_id": article_id, "position": position, **{name: getattr(e, name) for name in EVENT_FIELDS},
+             "negated": bool(e.negated),
+             "quantities": [{name: getattr(q, name) for name in QUANTITY_FIELDS} for q in e.quantities]}
+            for position, e in enumerate(found.events)])
+    if found.dates:
+        connection.execute(insert(dates), [
+            {"article_id": article_id, "position": position, **{name: getattr(d, name) for name in DATE_FIELDS}}
+            for position, d in enumerate(found.dates)])
+    if found.quantities:
+        connection.execute(insert(quantities), [
+            {"article_id": article_id, "position": position, **{name: getattr(q, name) for name in QUANTITY_FIELDS},
+             "approximate": bool(q.approximate)}
+            for position, q in enumerate(found.quantities)])
 
 
-def _replace_annotations(connection: Any, article_id: str, found: Sequence[Entity],
-                         said: Sequence[Attribution]) -> None:
+def _replace_annotations(connection: Any, article_id: str, found: Annotations) -> None:
     if connection.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is None:
         raise KeyError(f"no stored article with id {article_id!r}")
-    connection.execute(delete(entities).where(entities.c.article_id == article_id))
-    connection.execute(delete(attributions).where(attributions.c.article_id == article_id))
-    _insert_annotations(connection, article_id, found, said)
+    for table in _ANNOTATION_TABLES.values():
+        connection.execute(delete(table).where(table.c.article_id == article_id))
+    _insert_annotations(connection, article_id, found)
 
 
 def _attach_annotations(connection: Any, page: list[Article]) -> None:
-    """Fill the entities and attributions of these articles: one query per table and id chunk."""
+    """Fill the annotations of these articles: one query per table and id chunk."""
     by_id = {article.id: article for article in page}
     for article in page:
-        article.entities, article.attributions = [], []
+        article.entities, article.attributions, article.events, article.dates, article.quantities = [], [], [], [], []
     ids = list(by_id)
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
@@ -353,6 +451,18 @@ def _attach_annotations(connection: Any, page: list[Article]) -> None:
                                   .order_by(attributions.c.article_id, attributions.c.position))
         for row in rows:
             by_id[row.article_id].attributions.append(_attribution_from_row(row._mapping))
+        rows = connection.execute(select(events).where(events.c.article_id.in_(chunk))
+                                  .order_by(events.c.article_id, events.c.position))
+        for row in rows:
+            by_id[row.article_id].events.append(_event_from_row(row._mapping))
+        rows = connection.execute(select(dates).where(dates.c.article_id.in_(chunk))
+                                  .order_by(dates.c.article_id, dates.c.position))
+        for row in rows:
+            by_id[row.article_id].dates.append(_date_from_row(row._mapping))
+        rows = connection.execute(select(quantities).where(quantities.c.article_id.in_(chunk))
+                                  .order_by(quantities.c.article_id, quantities.c.position))
+        for row in rows:
+            by_id[row.article_id].quantities.append(_quantity_from_values(row._mapping))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

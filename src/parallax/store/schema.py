@@ -1,8 +1,9 @@
 """Tables of the store and the versioned migrations that create and evolve them.
 
-Owns the table definitions: `articles` and the `inputs` ledger (version 1), and the per-article
-annotations `entities` and `attributions` (version 2), whose rows go with their article
-(ON DELETE CASCADE) and keep the article's offsets. A tiny versioned scheme rather than Alembic:
+Owns the table definitions: `articles` and the `inputs` ledger (version 1), the per-article
+annotations `entities` and `attributions` (version 2), and `events`, `dates` and `quantities`
+(version 3). Annotation rows go with their article (ON DELETE CASCADE), keep the article's offsets
+and a `position` that keeps the order of the article's list. A tiny versioned scheme rather than Alembic:
 the schema is small, migrations ship inside the package and run at open time, each in its own
 transaction, recorded in `parallax_schema`.
 """
@@ -13,8 +14,10 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -128,6 +131,83 @@ attributions = Table(
 )
 
 
+# What happened (records.Event): PLOVER type and mode, CAMEO code, actor, target, place, date, status.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("mode", String(32)),
+    Column("cameo", String(8)),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("actor", Text),
+    Column("actor_text", Text),
+    Column("actor_country", String(8)),
+    Column("actor_sector", String(16)),
+    Column("target", Text),
+    Column("target_text", Text),
+    Column("target_country", String(8)),
+    Column("target_sector", String(16)),
+    Column("location", Text),
+    Column("location_country", String(8)),
+    Column("date", String(32)),
+    Column("date_text", Text),
+    Column("status", String(16), nullable=False, default="asserted"),
+    Column("according_to", Text),
+    Column("negated", Boolean, nullable=False, default=False),
+    Column("modality", String(16)),
+    Column("quantities", JSON, nullable=False, default=list),  # records.Quantity fields, one dict each
+    Index("ix_events_type", "type"),
+    Index("ix_events_actor_country", "actor_country"),
+    Index("ix_events_target_country", "target_country"),
+    Index("ix_events_article_id", "article_id"),
+)
+
+# Time expressions (records.DateMention), resolved against the article's reference date.
+dates = Table(
+    "dates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", String(32)),
+    Column("granularity", String(16)),
+    Column("reference", String(32)),
+    Column("relation", String(16)),
+    Index("ix_dates_article_id", "article_id"),
+)
+
+# Numbers with what they count (records.Quantity).
+quantities = Table(
+    "quantities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", Float),
+    Column("unit", Text),
+    Column("qualifier", Text),
+    Column("approximate", Boolean, nullable=False, default=False),
+    Column("low", Float),
+    Column("high", Float),
+    Column("kind", String(16), nullable=False, default="count"),
+    Index("ix_quantities_article_id", "article_id"),
+)
+
+
 def _create_v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[articles, inputs])
 
@@ -136,8 +216,12 @@ def _create_v2(connection: Connection) -> None:
     metadata.create_all(connection, tables=[entities, attributions])
 
 
+def _create_v3(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[events, dates, quantities])
+
+
 # Append new migrations; never edit or reorder the ones released.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3]
 LATEST_VERSION = len(MIGRATIONS)
 
 
