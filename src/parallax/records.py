@@ -137,7 +137,8 @@ class Event:
     trigger: str  # the verb or noun that names the event
     trigger_start: int
     trigger_end: int
-    mode: str | None = None  # PLOVER mode: e.g. "military" for AID, "verbal" for THREATEN
+    mode: str | None = None  # PLOVER mode of the type: "aerial" for ASSAULT, "discontinue" for SANCTION
+    context: str | None = None  # PLOVER context: "military", "economic", "humanitarian", …
     cameo: str | None = None  # the CAMEO code the lexicon matched
     actor: str | None = None  # canonical name
     actor_text: str | None = None

@@ -30,7 +30,7 @@ applies (GDELT 2.0 Event Codebook), then our own:
 - ActionGeo_FullName, ActionGeo_CountryCode: the event's location and its ISO alpha-3 country
   (GDELT uses FIPS 10-4 here; we keep one country code system throughout).
 - SOURCEURL: the article's URL, else its canonical URL, else the source it was read from.
-- Our own: PLOVERType, PLOVERMode, Status, AccordingTo, Negated (1/0), Modality, EventDate,
+- Our own: PLOVERType, PLOVERMode, PLOVERContext, Status, AccordingTo, Negated (1/0), Modality, EventDate,
   Quantities ("19 individuals; 3 vessels": the quantity texts), ArticleID, Sentence (the evidence
   sentence, white space folded). GDELT's Goldstein scale, tone, geo coordinates and the *Geo_* of
   each actor have no counterpart and are left out.
@@ -58,7 +58,7 @@ EVENT_CSV_FIELDS = ["GlobalEventID", "Day", "MonthYear", "Year",
                     "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
                     "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
                     "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
-                    "PLOVERType", "PLOVERMode", "Status", "AccordingTo", "Negated", "Modality",
+                    "PLOVERType", "PLOVERMode", "PLOVERContext", "Status", "AccordingTo", "Negated", "Modality",
                     "EventDate", "Quantities", "NumMentions", "NumSources", "NumArticles",
                     "ActionGeo_FullName", "ActionGeo_CountryCode", "SOURCEURL", "ArticleID", "Sentence"]
 _PAGE = 500
@@ -149,6 +149,7 @@ def event_record(event: Event, parties: EventNames | None = None) -> dict[str, A
         "start": event.start,
         "end": event.end,
         "mode": event.mode,
+        "context": event.context,
         "cameo": event.cameo,
         "trigger": event.trigger,
         "trigger_start": event.trigger_start,
@@ -264,6 +265,7 @@ def event_row(article: Article, position: int, event: Event, parties: EventNames
         "EventCode": code, "EventBaseCode": base, "EventRootCode": root, "QuadClass": quad,
         "PLOVERType": event.type,
         "PLOVERMode": event.mode or "",
+        "PLOVERContext": event.context or "",
         "Status": event.status,
         "AccordingTo": parties.get(event.according_to) or "",
         "Negated": "1" if event.negated else "0",

@@ -56,8 +56,8 @@ ENTITY_FIELDS = ["text", "type", "canonical", "country", "start", "end", "roles"
 ATTRIBUTION_FIELDS = ["content", "start", "end", "kind", "speaker", "speaker_text", "speaker_start", "speaker_end",
                       "speaker_type", "speaker_country", "cue", "cue_start", "cue_end", "stance", "segments",
                       "sentence_start", "sentence_end"]
-EVENT_FIELDS = ["type", "text", "start", "end", "trigger", "trigger_start", "trigger_end", "mode", "cameo", "actor",
-                "actor_text", "actor_country", "actor_sector", "target", "target_text", "target_country",
+EVENT_FIELDS = ["type", "text", "start", "end", "trigger", "trigger_start", "trigger_end", "mode", "context", "cameo",
+                "actor", "actor_text", "actor_country", "actor_sector", "target", "target_text", "target_country",
                 "target_sector", "location", "location_country", "date", "date_text", "status", "according_to",
                 "negated", "modality", "quantities"]
 DATE_FIELDS = ["text", "start", "end", "value", "granularity", "reference", "relation"]

@@ -140,6 +140,7 @@ events = Table(
     Column("position", Integer, nullable=False),
     Column("type", String(32), nullable=False),
     Column("mode", String(32)),
+    Column("context", String(32)),
     Column("cameo", String(8)),
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
