@@ -246,9 +246,9 @@ def test_export_has_the_contract_fields(store: Store) -> None:
     sanction, accuse, reduce = exported[cod.id]["events"]
     contract = {"type", "actor", "actor_country", "target", "target_country", "date", "status", "according_to",
                 "quantities", "text"}
-    assert set(sanction) == contract | {"start", "end", "mode", "context", "cameo", "trigger", "trigger_start", "trigger_end",
-                                        "actor_text", "actor_sector", "target_text", "target_sector", "location",
-                                        "location_country", "date_text", "negated", "modality"}
+    assert set(sanction) == contract | {"start", "end", "mode", "context", "cameo", "trigger", "trigger_start",
+                                        "trigger_end", "actor_text", "actor_sector", "target_text", "target_sector",
+                                        "location", "location_country", "date_text", "negated", "modality"}
     assert {k: sanction[k] for k in contract - {"quantities"}} == {
         "type": "SANCTION", "actor": "Norway", "actor_country": "NOR", "target": "Chile", "target_country": "CHL",
         "date": "2025-03-03", "status": "asserted", "according_to": None, "text": cod.events[0].text}
