@@ -39,7 +39,8 @@ Sources, all read from ONTOLOGIES_DIR:
   Dropped: patterns whose words before the verb are not one noun phrase (adverbs, "WILL NOT",
   parentheses), unbalanced brackets, two separate objects, undefined synsets, and unknown codes.
   Patterns whose code PLOVER drops are kept as "no event" entries: "deny responsibility" (CAMEO 016)
-  stays a non-event even though "deny" alone is REJECT.
+  stays a non-event even though "deny" alone is REJECT; rejecting a claim or accusation is REJECT
+  (PLOVER: "all rejections and refusals"), through the supplement.
 - The hand-written `SUPPLEMENT_VERBS` (common news verbs the derivation misses or maps against PLOVER:
   "sanction", "impose sanctions", "admit", "resign", "supply drones", speech verbs as non-events) and
   `NOUNS` (nominal events: "accusation", "the delivery of drones", "drone strike"), each with a note,
@@ -448,8 +449,11 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
         note="PETRARCH2 172; a sentence follows a conviction: SANCTION 'convict'"),
     # REJECT
     sup("reject", "REJECT", None, cameo="120", note="PETRARCH2's REFUSE block has no default code"),
-    sup("deny", "REJECT", None, cameo="120",
-        note="refusing ('denied access'); denying an accusation stays a non-event (CAMEO 016 patterns)"),
+    sup("deny", "REJECT", None, cameo="120", note="refusing ('denied access')"),
+    *(sup(lemma, "REJECT", None, cameo="120", objects=["@claims"],
+          note="rejecting a claim or accusation: PLOVER REJECT is 'all rejections and refusals' (PETRARCH2 codes "
+               "these 016, which PLOVER drops)")
+      for lemma in ("deny", "reject", "refute", "dispute", "contest", "rebut", "deride")),
     sup("refute", "REJECT", None, cameo="120", note="PETRARCH2 016 (deny responsibility, dropped) or 110"),
     sup("refuse", "REJECT", None, cameo="120", note="'refused to hand over': PETRARCH2's REFUSE block has no default"),
     sup("rebuff", "REJECT", None, cameo="120", note="PETRARCH2 110 (disapprove); a rebuff is a rejection"),
@@ -476,6 +480,12 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     *(sup(lemma, "AID", None, cameo="071", context="economic", objects=["@money"],
           note="giving money, loans, grants: AID with the 'economic' context")
       for lemma in ("provide", "give", "donate", "send", "transfer", "grant", "lend", "disburse", "allocate")),
+    *(sup("offer", "AID", None, cameo="070", objects=[group],
+          note="'is offering Iran … support / weapons': in news the support is being given, not only promised; "
+               "PETRARCH2 codes offers as intent (03x → AGREE), which misses the aid itself")
+      for group in ("@aid_goods", "@weapons", "@money")),
+    sup("offer", "AID", None, cameo="070", objects=["support", "assistance", "aid", "help", "backing"],
+        note="offering support or assistance: AID (see above)"),
     sup("provide", None, note="'provided details' is no event: PETRARCH2's 060 only with aid objects"),
     sup("give", None, note="'gave a speech' is no event: PETRARCH2's 060 only with aid objects"),
     sup("supply", "AID", None, cameo="070", note="'Iran supplies Russia': supplying is material aid"),

@@ -71,12 +71,13 @@ def open_store(db: str | None) -> Store:
 
 
 def nlp_stages(model: str | None = None) -> list[Stage]:
-    """The annotate and attribute stages, imported only when a command needs them (they load spaCy);
-    the spaCy model is checked here so a wrong name is a usage error before any work starts."""
+    """The annotate, attribute and events stages, imported only when a command needs them (they load
+    spaCy); the spaCy model is checked here so a wrong name is a usage error before any work starts."""
     from parallax.annotate import AnnotateSettings, Annotator, find_model
     from parallax.attribute import Attributor
+    from parallax.events import EventExtractor
 
-    return [Annotator(AnnotateSettings(model=find_model(model))), Attributor()]
+    return [Annotator(AnnotateSettings(model=find_model(model))), Attributor(keep_parse=True), EventExtractor()]
 
 
 def default_stages(nlp: bool = True, model: str | None = None) -> list[Stage]:

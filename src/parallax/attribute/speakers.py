@@ -276,8 +276,9 @@ def _noun_phrase(head: Token) -> tuple[int, int]:
         child = stack.pop()
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "punct", "cc", "conj"):
             continue
-        if child.dep_ == "prep" and child.lower_ != "of":
-            continue
+        if child.dep_ == "prep" and (child.lower_ != "of" or not any(grandchild.dep_ == "pobj"
+                                                                     for grandchild in child.children)):
+            continue  # "powers of supplying Russia" names no Russia
         indices.append(child.i)
         stack.extend(child.children)
     doc = head.doc

@@ -1,0 +1,522 @@
+"""Events from the parse: who did what to whom, PLOVER-coded, with status, modality and evidence.
+
+Our own rules over spaCy's parse and the derived PETRARCH2/PLOVER lexicon (`events.lexicon`). A
+verb the lexicon knows (with its particle, prepositions and object: "provide … with support",
+"impose sanctions on") or a light verb with an event noun ("issued sanctions against") or an event
+noun alone ("Ukraine's accusation that…", "the delivery of drones") is an event. Then:
+
+- actor: the subject, the agent of a passive, the subject inherited through "to"-complements,
+  participles and coordination, the antecedent of "who"; "we"/"I" inside a quotation are its speaker;
+- target: the indirect object, the object when it is an actor-like noun phrase, else the object of
+  "to", "against", "on", "at" or "with"; for an accusation, whoever the "that"-clause is about;
+- names, pronouns and descriptions resolve through the attribution stage's speaker resolver, so the
+  event's actor is the same canonical entity as the speaker of the same words;
+- status: `claimed` when the trigger lies inside an attribution (then `according_to` is its
+  speaker), `denied`/`admitted` when that attribution's cue denies or admits, `reported` for
+  "reportedly" / "is said to", else `asserted`;
+- negation from "not"/"never"; modality for what has not happened: future ("will"), possibility
+  ("could", "may"), intention ("plans to", "is considering"), condition ("if"), request ("urged … to");
+- date: the time expression attached to the trigger's clause; location: a place after in/at/near;
+  quantities: those inside the trigger's clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from parallax.annotate.entities import is_person_noun
+from parallax.annotate.gazetteer import Gazetteer
+from parallax.attribute.cues import GROUP_SOURCES
+from parallax.attribute.speakers import COUNTRY_NOUNS, ORGANISATION_NOUNS, Speaker, SpeakerResolver
+from parallax.common.doctext import doc_text
+from parallax.events.lexicon import EventLexicon, LexiconHit
+from parallax.records import Attribution, DateMention, Entity, Event, EventStatus, Quantity
+
+LIGHT_VERBS = frozenset({"issue", "impose", "announce", "make", "launch", "carry", "conduct", "level", "file",
+                         "lodge", "stage", "hold", "deliver", "provide", "give", "extend", "place", "slap",
+                         "introduce", "adopt", "approve", "unveil", "expand", "lift", "ease", "mount"})
+TARGET_PREPOSITIONS = ("to", "against", "on", "at", "with", "toward", "towards", "into", "upon", "for")
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+POSSIBLE_AUX = frozenset({"would", "could", "may", "might", "can", "should", "must", "ca"})
+INTENTION_VERBS = frozenset({"plan", "intend", "consider", "seek", "want", "aim", "hope", "prepare", "propose",
+                             "threaten", "vow", "pledge", "promise", "decide", "agree", "try", "attempt",
+                             "look", "mull", "weigh", "discuss", "expect"})
+REQUEST_VERBS = frozenset({"urge", "ask", "call", "demand", "request", "press", "appeal", "implore", "tell"})
+ACCUSATION_VERBS = frozenset({"accuse", "charge", "suspect", "blame", "convict", "indict", "criticize",
+                              "criticise", "condemn", "fault", "credit", "praise", "thank"})
+PARTITIVE_NOUNS = frozenset({"level", "number", "amount", "lot", "kind", "range", "package", "batch", "series",
+                             "wave", "set", "supply", "quantity", "shipment", "type", "form", "deal", "host"})
+ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "troop", "soldier", "protester",
+                         "protestor", "civilian", "fighter", "individual", "entity", "organization", "forces",
+                         "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy"})
+REPORTED_MARKERS = frozenset({"reportedly", "allegedly", "purportedly", "apparently", "supposedly"})
+FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
+
+# Sector of an actor from the words of its mention and roles (CAMEO/PLOVER actor type codes).
+SECTORS = {
+    "GOV": ("minister", "ministry", "president", "government", "spokesman", "spokeswoman", "spokesperson",
+            "official", "secretary", "prime", "premier", "cabinet", "white house", "kremlin", "department",
+            "administration", "ambassador", "envoy", "diplomat", "embassy", "chancellor", "governor", "mayor",
+            "parliament", "senator", "lawmaker", "congress", "council", "state", "authorities", "regulator",
+            "king", "queen", "emir", "council", "foreign office", "national security"),
+    "MIL": ("army", "military", "navy", "air force", "troops", "soldier", "general", "forces", "armed",
+            "defence", "defense", "marine", "militia", "battalion", "command", "pentagon", "guard"),
+    "REB": ("rebel", "insurgent", "militant", "guerrilla", "separatist", "jihadist", "fighters"),
+    "POL": ("police", "officer", "gendarmerie", "morality police"),
+    "BUS": ("company", "firm", "corporation", "bank", "lender", "business", "industry", "exporter", "owner",
+            "investor", "ceo", "chief executive", "holdings", "ltd", "inc"),
+    "MED": ("newspaper", "television", "broadcaster", "journalist", "reporter", "media", "agency"),
+    "CVL": ("protester", "protestor", "civilian", "resident", "citizen", "student", "worker", "farmer",
+            "fishermen", "fisherman", "family", "families", "villager", "activist"),
+    "IGO": ("united nations", "un ", "nato", "european union", "african union", "world bank", "imf",
+            "security council", "who ", "opec", "asean"),
+    "JUD": ("court", "judge", "prosecutor", "tribunal"),
+}
+SECTOR_ORDER = ("IGO", "MIL", "POL", "JUD", "GOV", "REB", "MED", "BUS", "CVL")
+
+
+@dataclass(slots=True)
+class Party:
+    """An actor or target as found: the mention, its head token and what it resolves to."""
+
+    text: str
+    head: Token
+    speaker: Speaker
+
+
+def extract_events(doc: Doc, entities: Sequence[Entity], attributions: Sequence[Attribution],
+                   dates: Sequence[DateMention], quantities: Sequence[Quantity], lexicon: EventLexicon,
+                   gazetteer: Gazetteer) -> list[Event]:
+    """Every event of one parsed article, in text order."""
+    text = doc_text(doc)
+    resolver = SpeakerResolver(doc, list(entities), gazetteer)
+    for attribution in attributions:
+        if attribution.speaker and attribution.speaker_start is not None:
+            resolver.remember(attribution.speaker_start, Speaker(attribution.speaker, attribution.speaker_type,
+                                                                 attribution.speaker_country))
+    context = _Context(doc, text, entities, attributions, dates, quantities, lexicon, gazetteer, resolver)
+    events: list[Event] = []
+    seen: set[int] = set()
+    for sentence in doc.sents:
+        for token in sentence:
+            if token.i in seen:
+                continue
+            event = context.event_at(token, sentence)
+            if event is not None:
+                seen.add(token.i)
+                events.append(event)
+    return events
+
+
+class _Context:
+    """One article's parse and annotations, and the rules that read events off them."""
+
+    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity], attributions: Sequence[Attribution],
+                 dates: Sequence[DateMention], quantities: Sequence[Quantity], lexicon: EventLexicon,
+                 gazetteer: Gazetteer, resolver: SpeakerResolver) -> None:
+        self.doc = doc
+        self.text = text
+        self.entities = list(entities)
+        self.entity_starts = [entity.start for entity in self.entities]
+        self.attributions = sorted(attributions, key=lambda attribution: attribution.start)
+        self.dates = list(dates)
+        self.quantities = list(quantities)
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self.resolver = resolver
+        self.consumed: set[int] = set()
+        self.speaker_spans = {(a.speaker_start, a.speaker_end): Speaker(a.speaker, a.speaker_type, a.speaker_country)
+                              for a in attributions if a.speaker and a.speaker_start is not None}
+
+    # -- triggers --------------------------------------------------------------------------------------
+
+    def event_at(self, token: Token, sentence: Span) -> Event | None:
+        if token.pos_ == "VERB":
+            return self._verbal(token, sentence)
+        if token.pos_ == "NOUN" and token.dep_ not in ("compound",):
+            return self._nominal(token, sentence)
+        return None
+
+    def _verbal(self, verb: Token, sentence: Span) -> Event | None:
+        lemma = verb.lemma_.lower()
+        objects = [child for child in verb.children if child.dep_ in ("dobj", "attr", "oprd")]
+        particle = next((child.lower_ for child in verb.children if child.dep_ == "prt"), None)
+        prepositions = [child.lower_ for child in verb.children if child.dep_ in ("prep", "dative", "agent")]
+        prep_objects = {child.lower_: pobj.lemma_.lower() for child in verb.children if child.dep_ == "prep"
+                        for pobj in child.children if pobj.dep_ == "pobj"}
+        object_lemma = _object_lemma(objects[0]) if objects else None
+        with_object = _with_object(verb)
+        if with_object is not None and (not objects or _actor_like(objects[0])):
+            object_lemma = with_object.lemma_.lower()  # "provide Iran with support": the material is the object
+        subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+        hit = self.lexicon.verb(
+            lemma, particle=particle, prepositions=prepositions,
+            object_lemma=object_lemma,
+            prep_objects=prep_objects,
+            object_modifiers=[child.lemma_.lower() for child in objects[0].children
+                              if child.dep_ in ("compound", "amod")] if objects else None,
+            subject_lemma=subject.lemma_.lower() if subject is not None else None)
+        trigger_end = verb
+        if lemma in LIGHT_VERBS and objects:
+            noun_hit = self.lexicon.noun(objects[0].lemma_.lower(), of_object=_of_object_lemma(objects[0]))
+            if noun_hit is not None and (hit is None or hit.source != "petrarch2-pattern"):
+                hit, trigger_end = noun_hit, objects[0]
+        if hit is None:
+            return None
+        actor = self._actor_of(verb)
+        target = self._target_of(verb, objects, hit, trigger_end)
+        if actor is not None and not _actor_like(actor.head):
+            actor = None  # "support, which will heighten the threat": things do not act
+        if not _has_party(actor, target):
+            return None
+        if with_object is not None:
+            self.consumed.add(with_object.i)
+        if trigger_end is not verb:
+            self.consumed.add(trigger_end.i)
+        for obj in objects:
+            if obj.lemma_.lower() in PARTITIVE_NOUNS:  # "a level of support": the support is this event's
+                self.consumed.update(grandchild.i for child in obj.children if child.lower_ == "of"
+                                     for grandchild in child.children if grandchild.dep_ == "pobj")
+        if hit.subject_is_target:  # "Iran received drones": the subject is acted on
+            actor, target = target, actor
+        material = with_object.lemma_.lower() if with_object is not None else None
+        if hit.plover != "ASSAULT":  # an assault's mode is its weapon, never what it hit
+            material = _material_lemma(verb, objects, with_object)
+        mode = hit.mode or self.lexicon.mode_for(hit.plover, material)
+        context = hit.context or self.lexicon.context_for(hit.plover, material)
+        return self._event(hit, mode, context, verb, trigger_end, sentence, actor, target, clause=verb)
+
+    def _nominal(self, noun: Token, sentence: Span) -> Event | None:
+        head = noun.head
+        if head.pos_ == "VERB" and head.lemma_.lower() in LIGHT_VERBS and noun.dep_ == "dobj":
+            return None  # read with its light verb
+        if noun.i in self.consumed:
+            return None  # the object of an event verb is part of that event
+        if noun.head.lower_ == "on" and noun.head.head.lemma_.lower() in ("go", "be", "remain", "stay"):
+            return None  # "went on strike" is read from its verb
+        modifier = next((child.lemma_.lower() for child in noun.children if child.dep_ in ("compound", "amod")),
+                        None)
+        hit = self.lexicon.noun(noun.lemma_.lower(), of_object=_of_object_lemma(noun), modifier=modifier)
+        if hit is None:
+            return None
+        owner = next((child for child in noun.children if child.dep_ == "poss"), None)
+        by = next((grandchild for child in noun.children if child.dep_ == "prep" and child.lower_ == "by"
+                   for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+        actor_head = owner or by
+        actor = self._party(actor_head) if actor_head is not None else None
+        target = None
+        clause = next((child for child in noun.children if child.dep_ in ("acl", "ccomp", "relcl")
+                       and any(mark.lower_ == "that" for mark in child.children)), None)
+        if clause is not None and hit.plover in ("ACCUSE", "REJECT", "CONCEDE", "THREATEN"):
+            subject = next((child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+            target = self._party(subject) if subject is not None else None
+        if target is None:
+            target_head = _prepositional(noun, TARGET_PREPOSITIONS)
+            target = self._party(target_head) if target_head is not None else None
+        material = _of_object_lemma(noun)
+        if not _has_party(actor, target):
+            return None  # "support" or "the threat" alone: no one does anything to anyone
+        mode = hit.mode or self.lexicon.mode_for(hit.plover, material)
+        context = hit.context or self.lexicon.context_for(hit.plover, material)
+        return self._event(hit, mode, context, noun, noun, sentence, actor, target, clause=noun)
+
+    # -- parties ---------------------------------------------------------------------------------------
+
+    def _actor_of(self, verb: Token, depth: int = 0) -> Party | None:
+        if depth > 4:
+            return None
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return self._party(verb.head)
+                return self._party(child)
+        for child in verb.children:
+            if child.dep_ == "agent":
+                pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self._party(pobj)
+        if any(child.dep_ == "nsubjpass" for child in verb.children):
+            return None
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            accusation = next((ancestor for ancestor in head.ancestors
+                               if ancestor.lemma_.lower() in ACCUSATION_VERBS), None)
+            if accusation is not None and head.lower_ in ("of", "for"):
+                # "Iran is accused of supplying": the one accused is the one said to have done it
+                accused = next((child for child in accusation.children if child.dep_ in ("dobj", "nsubjpass")),
+                               None)
+                return self._party(accused) if accused is not None else None
+            return self._actor_of(head.head, depth + 1)
+        if verb.dep_ == "xcomp":
+            controller = next((child for child in head.children if child.dep_ in ("dobj", "dative")), None)
+            if controller is not None and head.lemma_.lower() in REQUEST_VERBS:
+                return self._party(controller)  # "urged Iran to stop": Iran would stop
+            return self._actor_of(head, depth + 1)
+        if verb.dep_ in ("conj", "advcl", "acl") and head.pos_ in ("VERB", "AUX"):
+            return self._actor_of(head, depth + 1)
+        return None
+
+    def _target_of(self, verb: Token, objects: list[Token], hit: LexiconHit, trigger: Token) -> Party | None:
+        dative = next((child for child in verb.children if child.dep_ in ("dative", "iobj")), None)
+        if dative is not None and dative.pos_ != "ADP":
+            return self._party(dative)
+        if trigger is not verb:  # "issued sanctions against X": the target hangs on the event noun or the verb
+            target_head = _prepositional(trigger, TARGET_PREPOSITIONS) or _prepositional(verb, TARGET_PREPOSITIONS)
+            return self._party(target_head) if target_head is not None else None
+        if objects and _actor_like(objects[0]):
+            return self._party(objects[0])
+        passive_subject = next((child for child in verb.children if child.dep_ == "nsubjpass"), None)
+        if passive_subject is not None:  # "Iran is accused by Western powers": Iran is the target
+            return self._party(passive_subject)
+        target_head = _prepositional(verb, TARGET_PREPOSITIONS)
+        if target_head is None and objects:
+            target_head = _prepositional(objects[0], TARGET_PREPOSITIONS)
+        if target_head is None and objects:
+            return self._party(objects[0])
+        return self._party(target_head) if target_head is not None else None
+
+    def _party(self, head: Token | None) -> Party | None:
+        if head is None:
+            return None
+        if head.lower_ in FIRST_PERSON or head.lower_ == "our":
+            owner = self._attribution_around(head.idx)
+            if owner is not None and owner.speaker:
+                return Party(head.text, head, Speaker(owner.speaker, owner.speaker_type, owner.speaker_country))
+        start, end = _core_span(head)
+        known = self.speaker_spans.get((start, end))
+        if known is not None:
+            return Party(self.text[start:end], head, known)
+        speaker = self.resolver.resolve(head, (start, end))
+        if speaker.name is None or speaker.country is None:
+            country = self._country_in(head)
+            if country is not None:
+                speaker = Speaker(speaker.name or self.text[start:end], speaker.type, country)
+        return Party(self.text[start:end], head, speaker)
+
+    def _country_in(self, head: Token) -> str | None:
+        """A country named inside the phrase: "the Iranian dictatorship", "three Russian-based entities",
+        "19 individuals …, including Iran's Morality Police" — never in a prepositional phrase that is
+        not a list of members ("Western powers of supplying Russia…" names no power)."""
+        for token in sorted(_phrase_tokens(head), key=lambda token: token.i):
+            if token.pos_ not in ("PROPN", "ADJ", "NOUN"):
+                continue
+            word = token.text.split("-")[0] if "-" in token.text else token.text
+            if not word[:1].isupper():
+                continue
+            code = self.gazetteer.country_code(word, entity_type="NORP" if token.pos_ == "ADJ" else "GPE")
+            if code:
+                return code
+        return None
+
+    def _attribution_around(self, offset: int) -> Attribution | None:
+        index = bisect.bisect_right([a.start for a in self.attributions], offset) - 1
+        while index >= 0:
+            attribution = self.attributions[index]
+            if attribution.start <= offset < attribution.end:
+                return attribution
+            if attribution.end < offset - 2000:
+                break
+            index -= 1
+        return None
+
+    # -- the record ------------------------------------------------------------------------------------
+
+    def _event(self, hit: LexiconHit, mode: str | None, context: str | None, trigger: Token, trigger_end: Token,
+               sentence: Span, actor: Party | None, target: Party | None, clause: Token) -> Event:
+        status, according_to = self._status(trigger)
+        first, last = (trigger, trigger_end) if trigger.i <= trigger_end.i else (trigger_end, trigger)
+        clause_start, clause_end = _clause_span(clause)
+        date = next((d for d in self.dates if clause_start <= d.start and d.end <= clause_end), None)
+        location = self._location(clause)
+        return Event(
+            type=hit.plover, mode=mode, context=context, cameo=hit.cameo,
+            text=self.text[sentence.start_char:sentence.end_char], start=sentence.start_char, end=sentence.end_char,
+            trigger=self.text[first.idx:last.idx + len(last.text)], trigger_start=first.idx,
+            trigger_end=last.idx + len(last.text),
+            actor=actor.speaker.name if actor else None, actor_text=actor.text if actor else None,
+            actor_country=actor.speaker.country if actor else None,
+            actor_sector=self._sector(actor) if actor else None,
+            target=target.speaker.name if target else None, target_text=target.text if target else None,
+            target_country=target.speaker.country if target else None,
+            target_sector=self._sector(target) if target else None,
+            location=location[0] if location else None, location_country=location[1] if location else None,
+            date=date.value if date else None, date_text=date.text if date else None,
+            status=status, according_to=according_to, negated=_negated(trigger), modality=_modality(trigger),
+            quantities=[q for q in self.quantities if clause_start <= q.start and q.end <= clause_end],
+        )
+
+    def _status(self, trigger: Token) -> tuple[EventStatus, str | None]:
+        owner = self._attribution_around(trigger.idx)
+        if owner is not None:
+            if owner.stance == "deny":
+                return "denied", owner.speaker or owner.speaker_text
+            if owner.stance == "admit":
+                return "admitted", owner.speaker or owner.speaker_text
+            return "claimed", owner.speaker or owner.speaker_text
+        markers = {child.lower_ for child in trigger.children} | {trigger.head.lower_}
+        if markers & REPORTED_MARKERS:
+            return "reported", None
+        return "asserted", None
+
+    def _location(self, clause: Token) -> tuple[str, str | None] | None:
+        for child in clause.children:
+            if child.dep_ != "prep" or child.lower_ not in ("in", "at", "near", "inside", "outside"):
+                continue
+            for place in child.children:
+                if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC", "FAC"):
+                    start, end = _core_span(place)
+                    name = self.text[start:end]
+                    return name, self.gazetteer.country_code(name, entity_type=place.ent_type_)
+        return None
+
+    def _sector(self, party: Party) -> str | None:
+        words = " " + party.text.lower() + " "
+        roles = " ".join(role for entity in self.entities if entity.canonical == party.speaker.name
+                         for role in entity.roles).lower()
+        evidence = words + " " + roles + " "
+        for sector in SECTOR_ORDER:
+            if sector == "IGO" and party.speaker.type == "PERSON":
+                continue  # "Moscow's envoy to the UN" serves Moscow, not the UN
+            if any(marker in evidence for marker in SECTORS[sector]):
+                return sector
+        if party.speaker.type in ("GPE",) and party.speaker.country:
+            return "GOV"  # a country acting: its government
+        return None
+
+
+# -- parse helpers ----------------------------------------------------------------------------------------
+
+
+def _core_span(head: Token) -> tuple[int, int]:
+    """The noun phrase of `head` without relative clauses, appositions or prepositional phrases."""
+    indices = [head.i]
+    for child in head.children:
+        if child.dep_ in ("compound", "amod", "det", "poss", "nummod", "quantmod", "nmod", "case", "flat") \
+                and child.i < head.i:
+            indices.extend(token.i for token in child.subtree)
+    doc = head.doc
+    first, last = doc[min(indices)], doc[max(indices)]
+    return first.idx, last.idx + len(last.text)
+
+
+MEMBER_PREPOSITIONS = frozenset({"including", "among", "like"})
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The noun phrase with its conjuncts and "including …" lists, without other prepositional phrases
+    or clauses."""
+    kept: list[Token] = []
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        kept.append(token)
+        for child in token.children:
+            if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp"):
+                continue
+            if child.dep_ == "prep" and child.lower_ not in MEMBER_PREPOSITIONS:
+                continue
+            stack.append(child)
+    return kept
+
+
+def _clause_span(token: Token) -> tuple[int, int]:
+    first, last = token.left_edge, token.right_edge
+    return first.idx, last.idx + len(last.text)
+
+
+def _prepositional(token: Token, prepositions: Sequence[str]) -> Token | None:
+    for child in token.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in prepositions:
+            pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _with_object(verb: Token) -> Token | None:
+    """ "provide Iran with support": the material comes after "with"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            return next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+    return None
+
+
+def _object_lemma(obj: Token) -> str:
+    """The object's head, seen through partitives: "a small number of drones" → drone."""
+    if obj.lemma_.lower() in PARTITIVE_NOUNS:
+        inner = _of_object_lemma(obj)
+        if inner is not None:
+            return inner
+    return obj.lemma_.lower()
+
+
+def _has_party(actor: Party | None, target: Party | None) -> bool:
+    return any(party is not None and (party.speaker.name or party.speaker.country or _actor_like(party.head))
+               for party in (actor, target))
+
+
+def _of_object_lemma(noun: Token) -> str | None:
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj.lemma_.lower()
+    return None
+
+
+def _material_lemma(verb: Token, objects: list[Token], with_object: Token | None) -> str | None:
+    if with_object is not None:
+        return with_object.lemma_.lower()
+    if objects:
+        return _of_object_lemma(objects[0]) or objects[0].lemma_.lower()
+    return None
+
+
+def _actor_like(token: Token) -> bool:
+    """Whether a phrase names someone who can act or be acted on (a country, a group, an institution,
+    a person), not a thing."""
+    if token.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"):
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("this", "that", "which", "what")
+    lemma = token.lemma_.lower()
+    if lemma in GROUP_SOURCES or lemma in COUNTRY_NOUNS or lemma in ORGANISATION_NOUNS or lemma in ACTOR_NOUNS:
+        return True
+    return is_person_noun(token) or any(child.ent_type_ in ("NORP", "GPE") for child in token.children
+                                        if child.dep_ in ("amod", "compound", "poss"))
+
+
+def _negated(trigger: Token) -> bool:
+    if any(child.dep_ == "neg" for child in trigger.children):
+        return True
+    return trigger.dep_ in ("xcomp", "pcomp") and any(child.dep_ == "neg" for child in trigger.head.children)
+
+
+def _modality(trigger: Token) -> str | None:
+    """What keeps an event from being a completed fact: future, possibility, intention, condition, request."""
+    current: Token | None = trigger
+    for _ in range(4):
+        if current is None:
+            break
+        for child in current.children:
+            if child.dep_ == "aux" and child.lower_ in FUTURE_AUX:
+                return "future"
+            if child.dep_ == "aux" and child.lower_ in POSSIBLE_AUX:
+                return "possibility"
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless"):
+                return "condition"
+        if current.dep_ in ("xcomp", "pcomp", "ccomp") and current.head.pos_ in ("VERB", "ADP", "AUX"):
+            governor = current.head if current.head.pos_ != "ADP" else current.head.head
+            lemma = governor.lemma_.lower()
+            if lemma in REQUEST_VERBS and current.dep_ == "xcomp":
+                return "request"
+            if lemma in INTENTION_VERBS:
+                return "intention"
+            current = governor
+            continue
+        break
+    return None
