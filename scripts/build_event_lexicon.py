@@ -513,6 +513,9 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     *(sup(lemma, "ASSAULT", None, cameo="190", objects=["@attacks"],
           note="launching or carrying out an attack (PETRARCH2's START block reads 'launch an attack' as verbal)")
       for lemma in ("launch", "carry", "conduct", "mount", "stage", "unleash", "begin", "start")),
+    *(sup("fire", "ASSAULT", "firearms", cameo="193", preps=[prep],
+          note="'fired on the boats': shooting at someone (PETRARCH2 needs an object for FIRE)")
+      for prep in ("on", "at", "upon", "into")),
     *(sup(lemma, "ASSAULT", "heavy-weapons", cameo="194", objects=["@missiles"],
           note="firing or launching missiles, rockets, shells") for lemma in ("fire", "launch", "lob")),
     sup("launch", "ASSAULT", "drone", cameo="190", objects=["drone", "uav"], note="launching drones at a target"),

@@ -363,10 +363,12 @@ class _Context:
         return "asserted", None
 
     def _location(self, clause: Token) -> tuple[str, str | None] | None:
-        for child in clause.children:
-            if child.dep_ != "prep" or child.lower_ not in ("in", "at", "near", "inside", "outside"):
+        """The first place after in/at/near in the event's clause (on the trigger or on its objects:
+        "fired missiles at cities in Kharkiv"), not inside a relative clause."""
+        for token in sorted(_phrase_tokens(clause, keep_prepositions=True), key=lambda token: token.i):
+            if token.dep_ != "prep" or token.lower_ not in ("in", "at", "near", "inside", "outside", "across"):
                 continue
-            for place in child.children:
+            for place in token.children:
                 if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC", "FAC"):
                     start, end = _core_span(place)
                     name = self.text[start:end]
@@ -406,9 +408,9 @@ def _core_span(head: Token) -> tuple[int, int]:
 MEMBER_PREPOSITIONS = frozenset({"including", "among", "like"})
 
 
-def _phrase_tokens(head: Token) -> list[Token]:
+def _phrase_tokens(head: Token, keep_prepositions: bool = False) -> list[Token]:
     """The noun phrase with its conjuncts and "including …" lists, without other prepositional phrases
-    or clauses."""
+    (unless `keep_prepositions`) or clauses."""
     kept: list[Token] = []
     stack = [head]
     while stack:
@@ -417,7 +419,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
         for child in token.children:
             if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp"):
                 continue
-            if child.dep_ == "prep" and child.lower_ not in MEMBER_PREPOSITIONS:
+            if child.dep_ == "prep" and child.lower_ not in MEMBER_PREPOSITIONS and not keep_prepositions:
                 continue
             stack.append(child)
     return kept
@@ -509,6 +511,12 @@ def _modality(trigger: Token) -> str | None:
                 return "possibility"
             if child.dep_ == "mark" and child.lower_ in ("if", "unless"):
                 return "condition"
+        if current.dep_ == "dobj" and current.pos_ == "NOUN":  # "is considering sanctions", "demanded talks"
+            lemma = current.head.lemma_.lower()
+            if lemma in INTENTION_VERBS:
+                return "intention"
+            if lemma in REQUEST_VERBS:
+                return "request"
         if current.dep_ in ("xcomp", "pcomp", "ccomp") and current.head.pos_ in ("VERB", "ADP", "AUX"):
             governor = current.head if current.head.pos_ != "ADP" else current.head.head
             lemma = governor.lemma_.lower()

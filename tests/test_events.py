@@ -1,0 +1,145 @@
+"""What happened: PLOVER events with actor, target, status, modality, date and quantities, on sentences
+written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.annotate import Annotator
+from parallax.attribute import Attributor
+from parallax.events import EventExtractor
+from parallax.records import Article, Event
+
+
+@pytest.fixture(scope="module")
+def stages() -> tuple[Annotator, Attributor, EventExtractor]:
+    built = Annotator(), Attributor(keep_parse=True), EventExtractor()
+    for stage in built:
+        stage.setup()
+    return built
+
+
+def analyse(stages: tuple[Annotator, Attributor, EventExtractor], text: str, published: str | None = "2024-03-15",
+            language: str = "en") -> Article:
+    annotator, attributor, events = stages
+    article = Article(id="t", source="test", raw_hash="", input_format="text", text=text, content_hash="",
+                      language=language, published=published)
+    (result,) = events.process_batch(attributor.process_batch(annotator.process_batch([article])))
+    assert isinstance(result, Article)
+    for event in result.events:
+        assert result.text[event.start:event.end] == event.text
+        assert result.text[event.trigger_start:event.trigger_end] == event.trigger
+    return result
+
+
+def event(article: Article, trigger: str) -> Event:
+    for found in article.events:
+        if trigger in found.trigger:
+            return found
+    raise AssertionError(f"no event triggered by {trigger!r}: {[(e.trigger, e.type) for e in article.events]}")
+
+
+def test_sanction_with_actor_and_target_countries(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Norway imposed sanctions on two Chilean fishing companies on Tuesday.")
+    sanction = event(article, "sanctions")
+    assert sanction.type == "SANCTION"
+    assert (sanction.actor_country, sanction.target_country) == ("NOR", "CHL")
+    assert sanction.status == "asserted" and not sanction.negated and sanction.modality is None
+    assert sanction.date == "2024-03-12"
+
+
+def test_aid_with_recipient_and_material(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Brazil is supplying Ecuador with field hospitals and medicine after the floods.")
+    aid = event(article, "supplying")
+    assert aid.type == "AID"
+    assert (aid.actor, aid.target) == ("Brazil", "Ecuador")
+
+
+def test_passive_accusation_and_what_the_accused_is_said_to_have_done(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Peru is accused by fishing unions of supplying weapons to the rebels.")
+    accusation = event(article, "accused")
+    assert accusation.type == "ACCUSE" and accusation.target_country == "PER"
+    assert accusation.actor_text == "fishing unions" and accusation.actor_country is None
+    supplying = event(article, "supplying")
+    assert supplying.type == "AID" and supplying.actor_country == "PER" and supplying.context == "military"
+
+
+def test_events_inside_reported_speech_are_claimed_denied_or_admitted(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    text = ("Foreign Minister Ines Duarte said Chile had attacked two Peruvian trawlers. "
+            "Chile denied that its navy had fired on the boats. "
+            "The navy later admitted to seizing one vessel.")
+    article = analyse(stages, text)
+    attack = event(article, "attacked")
+    assert attack.type == "ASSAULT" and attack.status == "claimed" and attack.according_to == "Ines Duarte"
+    fired = event(article, "fired")
+    assert fired.status == "denied" and fired.according_to == "Chile"
+    seizing = event(article, "seizing")
+    assert seizing.status == "admitted"
+
+
+def test_reported_negated_and_not_yet_happened(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    text = ("Rebels reportedly attacked a convoy near Goma. The army did not attack the camp. "
+            "Kenya will send troops to Haiti next month. Uganda is considering sanctions against the lender.")
+    article = analyse(stages, text)
+    attacks = [found for found in article.events if found.type == "ASSAULT"]
+    assert [(found.status, found.negated) for found in attacks] == [("reported", False), ("asserted", True)]
+    send = event(article, "send")
+    assert send.modality == "future" and send.date == "2024-04"
+    assert event(article, "sanctions").modality == "intention"
+
+
+def test_nominal_event_with_owner_and_accused(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Ghana rejected Togo's accusation that it had closed the border market.")
+    accusation = event(article, "accusation")
+    assert accusation.type == "ACCUSE"
+    assert (accusation.actor_country, accusation.target_country) == ("TGO", "GHA")
+    rejection = event(article, "rejected")
+    assert rejection.type == "REJECT" and rejection.actor_country == "GHA"
+
+
+def test_quantities_and_place_attach_to_their_event(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Russian forces fired 40 missiles at Ukrainian cities in Kharkiv on Sunday.")
+    strike = event(article, "fired")
+    assert strike.type == "ASSAULT" and strike.actor_country == "RUS"
+    assert [quantity.value for quantity in strike.quantities] == [40]
+    assert strike.location == "Kharkiv" and strike.location_country == "UKR"
+    assert strike.actor_sector == "MIL"
+
+
+def test_first_person_in_a_quote_is_the_speaker(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    text = "“We urge Ethiopia to return to the talks,” said Egyptian Foreign Minister Badr Abdelatty."
+    request = event(analyse(stages, text), "urge")
+    assert request.type == "REQUEST"
+    assert request.actor == "Badr Abdelatty" and request.actor_country == "EGY"
+    assert request.target_country == "ETH"
+
+
+def test_things_are_neither_actors_nor_events(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "The support, which will heighten the threat, arrived late. Prices rose sharply.")
+    assert all(found.actor is None or found.actor_text not in ("The support", "which") for found in article.events)
+    assert not [found for found in article.events if found.trigger in ("support", "threat")]
+
+
+@pytest.mark.parametrize("text", [
+    "Sanctions. Drones. Missiles.",
+    "Item | Price | Quantity\nDrones | 1.500.000 | 15\nMissiles | 2,000,000 | 4",
+    "The talks were set for February 30, 2024 in Geneva.",
+    "The fine was " + "9" * 10_000 + " shillings.",
+    "- attack\n- sanctions\n- aid\n- protest",
+])
+def test_bad_input_invents_nothing(stages: tuple[Annotator, Attributor, EventExtractor], text: str) -> None:
+    article = analyse(stages, text)
+    for date in article.dates:
+        assert date.value is None or not date.value.startswith(("2024-03-01", "2024-02-30"))
+    for quantity in article.quantities:
+        assert quantity.value is None or quantity.value < 1e16
+    assert not any("failed" in note for note in article.notes)
+
+
+def test_other_languages_get_dates_but_no_parse(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "O governo anunciou na segunda-feira, dia 11 de março de 2024, novas sanções.",
+                      language="pt")
+    assert article.events == [] and article.quantities == []
+    assert article.dates and {date.value for date in article.dates} == {"2024-03-11"}
