@@ -53,6 +53,8 @@ PARTITIVE_NOUNS = frozenset({"level", "number", "amount", "lot", "kind", "range"
 ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "troop", "soldier", "protester",
                          "protestor", "civilian", "fighter", "individual", "entity", "organization", "forces",
                          "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy"})
+NAMING_VERBS = frozenset({"call", "label", "brand", "term", "dub", "describe", "name"})
+NOT_PARTIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 REPORTED_MARKERS = frozenset({"reportedly", "allegedly", "purportedly", "apparently", "supposedly"})
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
@@ -143,6 +145,9 @@ class _Context:
 
     def _verbal(self, verb: Token, sentence: Span) -> Event | None:
         lemma = verb.lemma_.lower()
+        if verb.lower_ == "according" or (lemma in NAMING_VERBS and any(child.dep_ in ("oprd", "xcomp", "ccomp")
+                                                                          for child in verb.children)):
+            return None  # "according to X"; "called the move a violation" names, it does nothing
         objects = [child for child in verb.children if child.dep_ in ("dobj", "attr", "oprd")]
         particle = next((child.lower_ for child in verb.children if child.dep_ == "prt"), None)
         prepositions = [child.lower_ for child in verb.children if child.dep_ in ("prep", "dative", "agent")]
@@ -280,7 +285,7 @@ class _Context:
         return self._party(target_head) if target_head is not None else None
 
     def _party(self, head: Token | None) -> Party | None:
-        if head is None:
+        if head is None or head.ent_type_ in NOT_PARTIES:
             return None
         if head.lower_ in FIRST_PERSON or head.lower_ == "our":
             owner = self._attribution_around(head.idx)
@@ -302,8 +307,8 @@ class _Context:
         "19 individuals …, including Iran's Morality Police" — never in a prepositional phrase that is
         not a list of members ("Western powers of supplying Russia…" names no power)."""
         for token in sorted(_phrase_tokens(head), key=lambda token: token.i):
-            if token.pos_ not in ("PROPN", "ADJ", "NOUN"):
-                continue
+            if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.ent_type_ == "PERSON":
+                continue  # "Andrés Pizarro Lagos" is no Nigerian
             word = token.text.split("-")[0] if "-" in token.text else token.text
             if not word[:1].isupper():
                 continue
@@ -433,7 +438,8 @@ def _clause_span(token: Token) -> tuple[int, int]:
 def _prepositional(token: Token, prepositions: Sequence[str]) -> Token | None:
     for child in token.children:
         if child.dep_ in ("prep", "dative") and child.lower_ in prepositions:
-            pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+            pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"
+                         and grandchild.ent_type_ not in NOT_PARTIES), None)
             if pobj is not None:
                 return pobj
     return None
