@@ -176,6 +176,9 @@ class _Context:
         target = self._target_of(verb, objects, hit, trigger_end)
         if actor is not None and not _actor_like(actor.head):
             actor = None  # "support, which will heighten the threat": things do not act
+        if target is None or not (target.speaker.name or target.speaker.country or _actor_like(target.head)):
+            # "began a hunger strike to protest Sweden's decision": who the action is aimed at comes later
+            target = self._aimed_at(verb, actor) or target
         if not _has_party(actor, target):
             return None
         if with_object is not None:
@@ -284,6 +287,20 @@ class _Context:
             return self._party(objects[0])
         return self._party(target_head) if target_head is not None else None
 
+    def _aimed_at(self, verb: Token, actor: Party | None) -> Party | None:
+        """The first party with a country in the event's purpose clauses and prepositional phrases
+        ("to protest Sweden's decision", "against the party's leader", "over Serbia's bill")."""
+        skip = {token.i for token in actor.head.subtree} if actor is not None else set()
+        for token in sorted(verb.subtree, key=lambda token: token.i):
+            if token.i in skip or token.i <= verb.i or token.dep_ not in ("pobj", "dobj", "poss", "nsubj"):
+                continue
+            if token.ent_type_ in NOT_PARTIES or not _actor_like(token):
+                continue
+            party = self._party(token)
+            if party is not None and party.speaker.country:
+                return party
+        return None
+
     def _party(self, head: Token | None) -> Party | None:
         if head is None or head.ent_type_ in NOT_PARTIES:
             return None
@@ -297,7 +314,7 @@ class _Context:
             return Party(self.text[start:end], head, known)
         speaker = self.resolver.resolve(head, (start, end))
         if speaker.name is None or speaker.country is None:
-            country = self._country_in(head)
+            country = self._country_in(head) or self._located_in(head)
             if country is not None:
                 speaker = Speaker(speaker.name or self.text[start:end], speaker.type, country)
         return Party(self.text[start:end], head, speaker)
@@ -315,6 +332,17 @@ class _Context:
             code = self.gazetteer.country_code(word, entity_type="NORP" if token.pos_ == "ADJ" else "GPE")
             if code:
                 return code
+        return None
+
+    def _located_in(self, head: Token) -> str | None:
+        """ "Demonstrators in Baghdad", "opposition parties in Nepal": a group placed in a country."""
+        if head.pos_ != "NOUN":
+            return None
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "from", "of"):
+                for place in child.children:
+                    if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC"):
+                        return self.gazetteer.country_code(place.text, entity_type=place.ent_type_)
         return None
 
     def _attribution_around(self, offset: int) -> Attribution | None:
