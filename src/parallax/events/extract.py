@@ -65,7 +65,7 @@ SECTORS = {
             "administration", "ambassador", "envoy", "diplomat", "embassy", "chancellor", "governor", "mayor",
             "parliament", "senator", "lawmaker", "congress", "council", "state", "authorities", "regulator",
             "king", "queen", "emir", "council", "foreign office", "national security"),
-    "MIL": ("army", "military", "navy", "air force", "troops", "soldier", "general", "forces", "armed",
+    "MIL": ("army", "military", "navy", "air force", "troops", "soldier", " gen. ", "forces", "armed",
             "defence", "defense", "marine", "militia", "battalion", "command", "pentagon", "guard"),
     "REB": ("rebel", "insurgent", "militant", "guerrilla", "separatist", "jihadist", "fighters"),
     "POL": ("police", "officer", "gendarmerie", "morality police"),
@@ -150,7 +150,8 @@ class _Context:
             return None  # "according to X"; "called the move a violation" names, it does nothing
         objects = [child for child in verb.children if child.dep_ in ("dobj", "attr", "oprd")]
         particle = next((child.lower_ for child in verb.children if child.dep_ == "prt"), None)
-        prepositions = [child.lower_ for child in verb.children if child.dep_ in ("prep", "dative", "agent")]
+        prepositions = [child.lower_ for child in verb.children if child.dep_ in ("prep", "dative", "agent")
+                        and not any(grandchild.ent_type_ in ("DATE", "TIME") for grandchild in child.children)]
         prep_objects = {child.lower_: pobj.lemma_.lower() for child in verb.children if child.dep_ == "prep"
                         for pobj in child.children if pobj.dep_ == "pobj"}
         object_lemma = _object_lemma(objects[0]) if objects else None
@@ -167,7 +168,10 @@ class _Context:
             subject_lemma=subject.lemma_.lower() if subject is not None else None)
         trigger_end = verb
         if lemma in LIGHT_VERBS and objects:
-            noun_hit = self.lexicon.noun(objects[0].lemma_.lower(), of_object=_of_object_lemma(objects[0]))
+            modifier = next((child.lemma_.lower() for child in objects[0].children
+                             if child.dep_ in ("compound", "amod")), None)
+            noun_hit = self.lexicon.noun(objects[0].lemma_.lower(), of_object=_of_object_lemma(objects[0]),
+                                         modifier=modifier)
             if noun_hit is not None and (hit is None or hit.source != "petrarch2-pattern"):
                 hit, trigger_end = noun_hit, objects[0]
         if hit is None:
@@ -418,8 +422,8 @@ class _Context:
                 continue  # "Moscow's envoy to the UN" serves Moscow, not the UN
             if any(marker in evidence for marker in SECTORS[sector]):
                 return sector
-        if party.speaker.type in ("GPE",) and party.speaker.country:
-            return "GOV"  # a country acting: its government
+        if party.head.ent_type_ == "GPE" and party.speaker.country and party.head.pos_ == "PROPN":
+            return "GOV"  # a country or capital acting: its government (not "Young Algerians")
         return None
 
 
