@@ -23,7 +23,7 @@ test: install lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff check src tests bench examples scripts
 
 bench: install
 	$(BIN)/python bench/extraction_html.py
