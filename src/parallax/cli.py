@@ -14,9 +14,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -312,6 +312,23 @@ def _trim(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _printed_plainly(rows: Sequence[tuple[Any, Any]], what: str, filters: Sequence[tuple[str, str | None]],
+                     as_json: bool, record: Callable[[Any], dict[str, Any]]) -> bool:
+    """The shared ends of the listing commands: a clear message when nothing matches (exit 0) and JSON
+    lines when asked; True when the listing is done, False when the caller draws its table."""
+    if not rows:
+        wanted = " and ".join(f"{label} {value!r}" for label, value in filters if value)
+        message = f"no {what} match {wanted}" if wanted else f"no {what} in the store yet"
+        (errors() if as_json else console()).print(message, highlight=False)
+        raise typer.Exit(EXIT_OK)
+    if not as_json:
+        return False
+    for ref, item in rows:
+        typer.echo(json.dumps({"article_id": ref.id, "outlet": ref.outlet, "title": ref.title,
+                               "published": ref.published, **record(item)}, ensure_ascii=False))
+    return True
+
+
 @app.command()
 def quotes(
     db: DbOption = None,
@@ -333,17 +350,8 @@ def quotes(
     more = bool(limit) and len(rows) > limit
     rows = rows[:limit] if limit else rows
     store.close()
-    if not rows:
-        wanted = " and ".join(part for part in (f"speaker {speaker!r}" if speaker else "",
-                                                f"article {article!r}" if article else "") if part)
-        message = f"no attributions match {wanted}" if wanted else "no attributions in the store yet"
-        (errors() if as_json else console()).print(message, highlight=False)
-        raise typer.Exit(EXIT_OK)
-    if as_json:
-        for ref, attribution in rows:
-            typer.echo(json.dumps({"article_id": ref.id, "outlet": ref.outlet, "title": ref.title,
-                                   "published": ref.published, **attribution_record(attribution, names)},
-                                  ensure_ascii=False))
+    filters = (("speaker", speaker), ("article", article))
+    if _printed_plainly(rows, "attributions", filters, as_json, lambda item: attribution_record(item, names)):
         return
     table = Table(title=f"{len(rows)} attributions" + (" (more: raise --limit)" if more else ""),
                   header_style="bold")
@@ -398,17 +406,8 @@ def events(
     more = bool(limit) and len(rows) > limit
     rows = rows[:limit] if limit else rows
     store.close()
-    if not rows:
-        wanted = " and ".join(f"{label} {value!r}" for label, value in (
-            ("type", event_type), ("actor", actor), ("target", target), ("article", article)) if value)
-        message = f"no events match {wanted}" if wanted else "no events in the store yet"
-        (errors() if as_json else console()).print(message, highlight=False)
-        raise typer.Exit(EXIT_OK)
-    if as_json:
-        for ref, event in rows:
-            typer.echo(json.dumps({"article_id": ref.id, "outlet": ref.outlet, "title": ref.title,
-                                   "published": ref.published, **event_record(event, parties)},
-                                  ensure_ascii=False))
+    filters = (("type", event_type), ("actor", actor), ("target", target), ("article", article))
+    if _printed_plainly(rows, "events", filters, as_json, lambda item: event_record(item, parties)):
         return
     table = Table(title=f"{len(rows)} events" + (" (more: raise --limit)" if more else ""), header_style="bold")
     for column in ("type", "actor", "target", "status", "date", "sentence", "article"):

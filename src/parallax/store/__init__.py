@@ -441,28 +441,18 @@ def _attach_annotations(connection: Any, page: list[Article]) -> None:
     for article in page:
         article.entities, article.attributions, article.events, article.dates, article.quantities = [], [], [], [], []
     ids = list(by_id)
+    loaders = ((entities, "entities", _entity_from_row, entities.c.id),
+               (attributions, "attributions", _attribution_from_row, attributions.c.position),
+               (events, "events", _event_from_row, events.c.position),
+               (dates, "dates", _date_from_row, dates.c.position),
+               (quantities, "quantities", _quantity_from_values, quantities.c.position))
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
-        rows = connection.execute(select(entities).where(entities.c.article_id.in_(chunk))
-                                  .order_by(entities.c.article_id, entities.c.id))
-        for row in rows:
-            by_id[row.article_id].entities.append(_entity_from_row(row._mapping))
-        rows = connection.execute(select(attributions).where(attributions.c.article_id.in_(chunk))
-                                  .order_by(attributions.c.article_id, attributions.c.position))
-        for row in rows:
-            by_id[row.article_id].attributions.append(_attribution_from_row(row._mapping))
-        rows = connection.execute(select(events).where(events.c.article_id.in_(chunk))
-                                  .order_by(events.c.article_id, events.c.position))
-        for row in rows:
-            by_id[row.article_id].events.append(_event_from_row(row._mapping))
-        rows = connection.execute(select(dates).where(dates.c.article_id.in_(chunk))
-                                  .order_by(dates.c.article_id, dates.c.position))
-        for row in rows:
-            by_id[row.article_id].dates.append(_date_from_row(row._mapping))
-        rows = connection.execute(select(quantities).where(quantities.c.article_id.in_(chunk))
-                                  .order_by(quantities.c.article_id, quantities.c.position))
-        for row in rows:
-            by_id[row.article_id].quantities.append(_quantity_from_values(row._mapping))
+        for table, attribute, build, order in loaders:
+            rows = connection.execute(select(table).where(table.c.article_id.in_(chunk))
+                                      .order_by(table.c.article_id, order))
+            for row in rows:
+                getattr(by_id[row.article_id], attribute).append(build(row._mapping))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
