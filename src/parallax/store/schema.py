@@ -66,6 +66,13 @@ articles = Table(
     Index("ix_articles_outlet", "outlet"),
 )
 
+def _annotation_keys() -> list[Column]:
+    """The columns every annotation table starts with: its own id and the article it belongs to
+    (deleted with the article)."""
+    return [Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False)]
+
+
 # One row per input item ever seen: what became of it. (source, raw_hash) is the idempotence key.
 inputs = Table(
     "inputs",
@@ -88,8 +95,7 @@ inputs = Table(
 entities = Table(
     "entities",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    *_annotation_keys(),
     Column("text", Text, nullable=False),
     Column("type", String(16), nullable=False),
     Column("canonical", Text, nullable=False),
@@ -106,8 +112,7 @@ entities = Table(
 attributions = Table(
     "attributions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    *_annotation_keys(),
     Column("position", Integer, nullable=False),
     Column("content", Text, nullable=False),
     Column("start", Integer, nullable=False),
@@ -135,8 +140,7 @@ attributions = Table(
 events = Table(
     "events",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    *_annotation_keys(),
     Column("position", Integer, nullable=False),
     Column("type", String(32), nullable=False),
     Column("mode", String(32)),
@@ -175,8 +179,7 @@ events = Table(
 dates = Table(
     "dates",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    *_annotation_keys(),
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
@@ -192,8 +195,7 @@ dates = Table(
 quantities = Table(
     "quantities",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    *_annotation_keys(),
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
