@@ -350,3 +350,11 @@ def test_short_forms_of_long_names_merge_across_articles() -> None:
     assert merged[("Teixeira Lopes", "PERSON", None)] == "Raimundo Teixeira Lopes"
     assert merged[("Arrieta", "PERSON", None)] == "Lucía Arrieta Salas"
     assert merged[("Lucía", "PERSON", None)] == "Lucía"  # a first name alone is not a surname
+
+
+def test_well_known_people_get_their_country_only_when_named_or_titled(link: Link) -> None:
+    entities = link("Vladimir Putin met the envoy in the morning. Later, President Erdogan phoned. "
+                    "Mr. Johnson, a local farmer, watched from the road.")
+    assert by_text(entities, "Vladimir Putin").country == "RUS"
+    assert by_text(entities, "Erdogan").country == "TUR"  # titled surname of a listed leader
+    assert by_text(entities, "Johnson").country is None  # a bare surname is nobody in particular

@@ -57,9 +57,12 @@ first mention.
 from __future__ import annotations
 
 import bisect
+import functools
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from parallax.annotate.gazetteer import Gazetteer, GazetteerHit
@@ -233,6 +236,10 @@ def link_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
             mentions.append(mention)
 
     clusters = _cluster(mentions, gazetteer)
+    for cluster in clusters.values():
+        if cluster.country is None and cluster.members and cluster.members[0].label == "PERSON":
+            cluster.country = known_person_country(cluster.canonical, titled=any(
+                word in role.lower() for role in cluster.roles for word in OFFICE_WORDS))
     order = sorted(clusters.values(), key=lambda cluster: cluster.first)
     entities: list[Entity] = []
     for number, cluster in enumerate(order):
@@ -242,6 +249,36 @@ def link_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
                                    roles=list(cluster.roles), cluster=number))
     entities.sort(key=lambda entity: (entity.start, entity.end))
     return entities
+
+
+# Titles of office that make a bare surname a public figure: "President Erdogan", not "Mr. Johnson, a farmer".
+OFFICE_WORDS = ("president", "prime minister", "premier", "minister", "chancellor", "secretary", "king", "queen",
+                "emir", "crown prince", "supreme leader", "ayatollah", "spokes", "ambassador", "envoy", "senator",
+                "leader")
+
+
+@functools.cache
+def _known_people() -> tuple[dict[str, str], dict[str, set[str]]]:
+    data = json.loads(resources.files("parallax.annotate").joinpath("data/people.json").read_text("utf-8"))
+    by_name = {name.casefold(): code for name, code in data["people"].items()}
+    by_surname: dict[str, set[str]] = {}
+    for name, code in data["people"].items():
+        by_surname.setdefault(name.split()[-1].casefold(), set()).add(code)
+    return by_name, by_surname
+
+
+def known_person_country(name: str, titled: bool = False) -> str | None:
+    """The country of a well-known public figure (data/people.json) when the article does not give one:
+    by full name; by surname alone only for a titled mention ("President Putin") whose listed namesakes
+    all share one country — a bare "Johnson" is nobody in particular."""
+    by_name, by_surname = _known_people()
+    folded = name.casefold()
+    if folded in by_name:
+        return by_name[folded]
+    if not titled or len(folded.split()) != 1:
+        return None
+    codes = by_surname.get(folded)
+    return next(iter(codes)) if codes and len(codes) == 1 else None
 
 
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
