@@ -180,6 +180,9 @@ class _Context:
         target = self._target_of(verb, objects, hit, trigger_end)
         if actor is not None and not _actor_like(actor.head):
             actor = None  # "support, which will heighten the threat": things do not act
+        if target is not None and actor is not None and target.speaker.name \
+                and target.speaker.name == actor.speaker.name:
+            target = None  # "Iran said its …": an actor does not act on itself here
         if target is None or not (target.speaker.name or target.speaker.country or _actor_like(target.head)):
             # "began a hunger strike to protest Sweden's decision": who the action is aimed at comes later
             target = self._aimed_at(verb, actor) or target
