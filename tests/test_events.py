@@ -143,3 +143,12 @@ def test_other_languages_get_dates_but_no_parse(stages: tuple[Annotator, Attribu
                       language="pt")
     assert article.events == [] and article.quantities == []
     assert article.dates and {date.value for date in article.dates} == {"2024-03-11"}
+
+
+def test_crowds_counted_and_clipped_lemmas(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Tens of thousands of students throughout Kenya staged mass demonstrations on Monday. "
+                              "The World Food Programme will provide 25,000 tons of food aid to refugees.")
+    protest = event(article, "staged")
+    assert protest.type == "PROTEST" and protest.actor_text == "students"
+    aid = event(article, "provide")
+    assert aid.type == "AID" and aid.modality == "future"

@@ -49,7 +49,10 @@ REQUEST_VERBS = frozenset({"urge", "ask", "call", "demand", "request", "press", 
 ACCUSATION_VERBS = frozenset({"accuse", "charge", "suspect", "blame", "convict", "indict", "criticize",
                               "criticise", "condemn", "fault", "credit", "praise", "thank"})
 PARTITIVE_NOUNS = frozenset({"level", "number", "amount", "lot", "kind", "range", "package", "batch", "series",
-                             "wave", "set", "supply", "quantity", "shipment", "type", "form", "deal", "host"})
+                             "wave", "set", "supply", "quantity", "shipment", "type", "form", "deal", "host",
+                             "ton", "tonne", "kg", "kilogram", "gram", "litre", "liter", "barrel", "unit", "piece",
+                             "dose", "crate", "truckload", "shipload", "consignment", "million", "billion",
+                             "thousand", "hundred", "dozen", "ten", "group", "crowd", "handful", "couple"})
 ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "troop", "soldier", "protester",
                          "protestor", "civilian", "fighter", "individual", "entity", "organization", "forces",
                          "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy"})
@@ -159,13 +162,17 @@ class _Context:
         if with_object is not None and (not objects or _actor_like(objects[0])):
             object_lemma = with_object.lemma_.lower()  # "provide Iran with support": the material is the object
         subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
-        hit = self.lexicon.verb(
-            lemma, particle=particle, prepositions=prepositions,
-            object_lemma=object_lemma,
-            prep_objects=prep_objects,
-            object_modifiers=[child.lemma_.lower() for child in objects[0].children
-                              if child.dep_ in ("compound", "amod")] if objects else None,
-            subject_lemma=subject.lemma_.lower() if subject is not None else None)
+        hit = None
+        for candidate in _lemma_candidates(verb, lemma):
+            hit = self.lexicon.verb(
+                candidate, particle=particle, prepositions=prepositions, object_lemma=object_lemma,
+                prep_objects=prep_objects,
+                object_modifiers=[child.lemma_.lower() for child in objects[0].children
+                                  if child.dep_ in ("compound", "amod")] if objects else None,
+                subject_lemma=subject.lemma_.lower() if subject is not None else None)
+            if hit is not None:
+                lemma = candidate
+                break
         trigger_end = verb
         if lemma in LIGHT_VERBS and objects:
             modifier = next((child.lemma_.lower() for child in objects[0].children
@@ -178,7 +185,7 @@ class _Context:
             return None
         actor = self._actor_of(verb)
         target = self._target_of(verb, objects, hit, trigger_end)
-        if actor is not None and not _actor_like(actor.head):
+        if actor is not None and not _actor_like(_through_quantity(actor.head)):
             actor = None  # "support, which will heighten the threat": things do not act
         if target is not None and actor is not None and target.speaker.name \
                 and target.speaker.name == actor.speaker.name:
@@ -309,6 +316,7 @@ class _Context:
         return None
 
     def _party(self, head: Token | None) -> Party | None:
+        head = _through_quantity(head) if head is not None else None
         if head is None or head.ent_type_ in NOT_PARTIES:
             return None
         if head.lower_ in FIRST_PERSON or head.lower_ == "our":
@@ -486,6 +494,27 @@ def _with_object(verb: Token) -> Token | None:
         if child.dep_ == "prep" and child.lower_ == "with":
             return next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
     return None
+
+
+def _lemma_candidates(verb: Token, lemma: str) -> list[str]:
+    """The parser's lemma, and the e-final verb it may have clipped ("staged" → "stag", meaning "stage")."""
+    candidates = [lemma]
+    if verb.lower_.endswith(("ed", "ing")) and not lemma.endswith("e"):
+        candidates.append(lemma + "e")
+    return candidates
+
+
+def _through_quantity(head: Token) -> Token:
+    """ "Tens of thousands of students", "a group of doctors": the people, not the number."""
+    for _ in range(3):
+        if not (head.pos_ == "NUM" or head.lemma_.lower() in PARTITIVE_NOUNS):
+            break
+        inner = next((grandchild for child in head.children if child.dep_ == "prep" and child.lower_ == "of"
+                      for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+        if inner is None:
+            break
+        head = inner
+    return head
 
 
 def _object_lemma(obj: Token) -> str:
