@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -128,8 +129,14 @@ class _Context:
         self.entities = list(entities)
         self.entity_starts = [entity.start for entity in self.entities]
         self.attributions = sorted(attributions, key=lambda attribution: attribution.start)
-        self.dates = list(dates)
-        self.quantities = list(quantities)
+        self.attribution_starts = [attribution.start for attribution in self.attributions]
+        self.dates = sorted(dates, key=lambda date: date.start)
+        self.date_starts = [date.start for date in self.dates]
+        self.quantities = sorted(quantities, key=lambda quantity: quantity.start)
+        self.quantity_starts = [quantity.start for quantity in self.quantities]
+        self.roles: dict[str, list[str]] = {}
+        for entity in self.entities:
+            self.roles.setdefault(entity.canonical, []).extend(entity.roles)
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.resolver = resolver
@@ -361,7 +368,7 @@ class _Context:
         return None
 
     def _attribution_around(self, offset: int) -> Attribution | None:
-        index = bisect.bisect_right([a.start for a in self.attributions], offset) - 1
+        index = bisect.bisect_right(self.attribution_starts, offset) - 1
         while index >= 0:
             attribution = self.attributions[index]
             if attribution.start <= offset < attribution.end:
@@ -378,7 +385,7 @@ class _Context:
         status, according_to = self._status(trigger)
         first, last = (trigger, trigger_end) if trigger.i <= trigger_end.i else (trigger_end, trigger)
         clause_start, clause_end = _clause_span(clause)
-        date = next((d for d in self.dates if clause_start <= d.start and d.end <= clause_end), None)
+        date = next((d for d in _within(self.dates, self.date_starts, clause_start, clause_end)), None)
         location = self._location(clause)
         return Event(
             type=hit.plover, mode=mode, context=context, cameo=hit.cameo,
@@ -394,7 +401,7 @@ class _Context:
             location=location[0] if location else None, location_country=location[1] if location else None,
             date=date.value if date else None, date_text=date.text if date else None,
             status=status, according_to=according_to, negated=_negated(trigger), modality=_modality(trigger),
-            quantities=[q for q in self.quantities if clause_start <= q.start and q.end <= clause_end],
+            quantities=_within(self.quantities, self.quantity_starts, clause_start, clause_end),
         )
 
     def _status(self, trigger: Token) -> tuple[EventStatus, str | None]:
@@ -425,8 +432,7 @@ class _Context:
 
     def _sector(self, party: Party) -> str | None:
         words = " " + party.text.lower() + " "
-        roles = " ".join(role for entity in self.entities if entity.canonical == party.speaker.name
-                         for role in entity.roles).lower()
+        roles = " ".join(self.roles.get(party.speaker.name or "", [])).lower()
         evidence = words + " " + roles + " "
         for sector in SECTOR_ORDER:
             if sector == "IGO" and party.speaker.type == "PERSON":
@@ -494,6 +500,15 @@ def _with_object(verb: Token) -> Token | None:
         if child.dep_ == "prep" and child.lower_ == "with":
             return next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
     return None
+
+
+def _within(items: Sequence[Any], starts: Sequence[int], start: int, end: int) -> list[Any]:
+    """The items (sorted by start) lying inside [start, end)."""
+    found = []
+    for item in items[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
+        if item.end <= end:
+            found.append(item)
+    return found
 
 
 def _lemma_candidates(verb: Token, lemma: str) -> list[str]:
