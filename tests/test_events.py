@@ -32,9 +32,9 @@ def analyse(stages: tuple[Annotator, Attributor, EventExtractor], text: str, pub
     return result
 
 
-def event(article: Article, trigger: str) -> Event:
+def event(article: Article, trigger: str, type: str | None = None) -> Event:
     for found in article.events:
-        if trigger in found.trigger:
+        if trigger in found.trigger and (type is None or found.type == type):
             return found
     raise AssertionError(f"no event triggered by {trigger!r}: {[(e.trigger, e.type) for e in article.events]}")
 
@@ -85,9 +85,10 @@ def test_reported_negated_and_not_yet_happened(stages: tuple[Annotator, Attribut
     article = analyse(stages, text)
     attacks = [found for found in article.events if found.type == "ASSAULT"]
     assert [(found.status, found.negated) for found in attacks] == [("reported", False), ("asserted", True)]
-    send = event(article, "send")
+    send = event(article, "send", "COOPERATE")
     assert send.modality == "future" and send.date == "2024-04"
-    assert event(article, "sanctions").modality == "intention"
+    assert event(article, "send", "AGREE").modality is None  # the promise is what happened
+    assert event(article, "sanctions", "SANCTION").modality == "intention"
 
 
 def test_nominal_event_with_owner_and_accused(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
@@ -150,5 +151,16 @@ def test_crowds_counted_and_clipped_lemmas(stages: tuple[Annotator, Attributor, 
                               "The World Food Programme will provide 25,000 tons of food aid to refugees.")
     protest = event(article, "staged")
     assert protest.type == "PROTEST" and protest.actor_text == "students"
-    aid = event(article, "provide")
-    assert aid.type == "AID" and aid.modality == "future"
+    aid = event(article, "provide", "AID")
+    assert aid.modality == "future"
+    promise = event(article, "provide", "AGREE")
+    assert promise.actor == aid.actor and promise.modality is None
+
+
+def test_an_announced_sanction_is_a_threat_now_and_a_sanction_later(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Norway will impose sanctions on two Chilean fishing companies, the minister said.")
+    threat, sanction = [found for found in article.events if found.trigger_start == article.events[0].trigger_start]
+    assert (threat.type, threat.modality) == ("THREATEN", None)
+    assert (sanction.type, sanction.modality) == ("SANCTION", "future")
+    assert threat.actor_country == sanction.actor_country == "NOR" and threat.target_country == "CHL"

@@ -17,12 +17,15 @@ noun alone ("Ukraine's accusation that…", "the delivery of drones") is an even
 - negation from "not"/"never"; modality for what has not happened: future ("will"), possibility
   ("could", "may"), intention ("plans to", "is considering"), condition ("if"), request ("urged … to");
 - date: the time expression attached to the trigger's clause; location: a place after in/at/near;
-  quantities: those inside the trigger's clause.
+  quantities: those inside the trigger's clause;
+- an act only announced ("will sanction", "plans to impose") is also coded as what did happen: a
+  THREATEN (material conflict) or an AGREE (cooperation) event, as PLOVER codes announcements.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +62,10 @@ ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "tro
                          "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy"})
 NAMING_VERBS = frozenset({"call", "label", "brand", "term", "dub", "describe", "name"})
 NOT_PARTIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+# PLOVER codes an announced act by its quad class: material conflict → THREATEN, cooperation → AGREE.
+ANNOUNCEMENT_OF = {**dict.fromkeys(("ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"), "THREATEN"),
+                   **dict.fromkeys(("AID", "RETREAT", "COOPERATE", "SUPPORT"), "AGREE")}
+ANNOUNCED = frozenset({"future", "intention", "possibility", "condition"})
 REPORTED_MARKERS = frozenset({"reportedly", "allegedly", "purportedly", "apparently", "supposedly"})
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
@@ -114,8 +121,23 @@ def extract_events(doc: Doc, entities: Sequence[Entity], attributions: Sequence[
             event = context.event_at(token, sentence)
             if event is not None:
                 seen.add(token.i)
+                announced = _announcement(event)
+                if announced is not None:
+                    events.append(announced)
                 events.append(event)
     return events
+
+
+def _announcement(event: Event) -> Event | None:
+    """What did happen when an act is only announced: "will sanction", "would blockade", "plans to impose"
+    is a threat now (PLOVER THREATEN), "will provide aid", "will support" a promise (AGREE). The act itself
+    stays as its own event with its modality; the announcement comes first, as it came first."""
+    if event.negated or event.modality not in ANNOUNCED:
+        return None
+    kind = ANNOUNCEMENT_OF.get(event.type)
+    if kind is None:
+        return None
+    return dataclasses.replace(event, type=kind, mode=None, context=None, cameo=None, modality=None, quantities=[])
 
 
 class _Context:
