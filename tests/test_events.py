@@ -164,3 +164,11 @@ def test_an_announced_sanction_is_a_threat_now_and_a_sanction_later(
     assert (threat.type, threat.modality) == ("THREATEN", None)
     assert (sanction.type, sanction.modality) == ("SANCTION", "future")
     assert threat.actor_country == sanction.actor_country == "NOR" and threat.target_country == "CHL"
+
+
+def test_said_someone_must_act_is_a_request(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Foreign Minister Ines Duarte said Chile must withdraw its patrol boats from the zone.")
+    demand = next(found for found in article.events if found.type == "REQUEST")
+    assert demand.actor == "Ines Duarte" and demand.target_country == "CHL" and demand.status == "asserted"
+    withdrawal = event(article, "withdraw", "RETREAT")
+    assert withdrawal.modality == "obligation" and withdrawal.status == "claimed"

@@ -155,7 +155,7 @@ class Event:
     status: EventStatus = "asserted"
     according_to: str | None = None  # speaker when the event is reported speech
     negated: bool = False
-    modality: str | None = None  # future, intention, possibility, condition, request: not a completed event
+    modality: str | None = None  # future, intention, possibility, obligation, condition, request: not (yet) done
     quantities: list[Quantity] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,11 +15,13 @@ noun alone ("Ukraine's accusation that…", "the delivery of drones") is an even
   speaker), `denied`/`admitted` when that attribution's cue denies or admits, `reported` for
   "reportedly" / "is said to", else `asserted`;
 - negation from "not"/"never"; modality for what has not happened: future ("will"), possibility
-  ("could", "may"), intention ("plans to", "is considering"), condition ("if"), request ("urged … to");
+  ("could", "may"), obligation ("must", "should"), intention ("plans to", "is considering"), condition
+  ("if"), request ("urged … to");
 - date: the time expression attached to the trigger's clause; location: a place after in/at/near;
   quantities: those inside the trigger's clause;
 - an act only announced ("will sanction", "plans to impose") is also coded as what did happen: a
-  THREATEN (material conflict) or an AGREE (cooperation) event, as PLOVER codes announcements.
+  THREATEN (material conflict) or an AGREE (cooperation) event, as PLOVER codes announcements; "X said
+  Y must do Z" is X's REQUEST to Y.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ LIGHT_VERBS = frozenset({"issue", "impose", "announce", "make", "launch", "carry
                          "introduce", "adopt", "approve", "unveil", "expand", "lift", "ease", "mount"})
 TARGET_PREPOSITIONS = ("to", "against", "on", "at", "with", "toward", "towards", "into", "upon", "for")
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-POSSIBLE_AUX = frozenset({"would", "could", "may", "might", "can", "should", "must", "ca"})
+POSSIBLE_AUX = frozenset({"would", "could", "may", "might", "can", "ca"})
+OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 INTENTION_VERBS = frozenset({"plan", "intend", "consider", "seek", "want", "aim", "hope", "prepare", "propose",
                              "threaten", "vow", "pledge", "promise", "decide", "agree", "try", "attempt",
                              "look", "mull", "weigh", "discuss", "expect"})
@@ -112,6 +115,7 @@ def extract_events(doc: Doc, entities: Sequence[Entity], attributions: Sequence[
             resolver.remember(attribution.speaker_start, Speaker(attribution.speaker, attribution.speaker_type,
                                                                  attribution.speaker_country))
     context = _Context(doc, text, entities, attributions, dates, quantities, lexicon, gazetteer, resolver)
+    speakers = {attribution.speaker: attribution for attribution in attributions if attribution.speaker}
     events: list[Event] = []
     seen: set[int] = set()
     for sentence in doc.sents:
@@ -121,11 +125,25 @@ def extract_events(doc: Doc, entities: Sequence[Entity], attributions: Sequence[
             event = context.event_at(token, sentence)
             if event is not None:
                 seen.add(token.i)
-                announced = _announcement(event)
+                announced = _announcement(event) or _demand(event, speakers)
                 if announced is not None:
                     events.append(announced)
                 events.append(event)
     return events
+
+
+def _demand(event: Event, speakers: dict[str, Attribution]) -> Event | None:
+    """ "X said Y must do Z": X's demand on Y is what happened (PLOVER REQUEST); Z itself stays with its
+    modality, obligation."""
+    if event.modality != "obligation" or event.negated or event.status != "claimed" or not event.according_to:
+        return None
+    speaker = speakers.get(event.according_to)
+    return dataclasses.replace(
+        event, type="REQUEST", mode=None, context=None, cameo=None, modality=None, quantities=[],
+        actor=event.according_to, actor_text=speaker.speaker_text if speaker else event.according_to,
+        actor_country=speaker.speaker_country if speaker else None, actor_sector=None,
+        target=event.actor, target_text=event.actor_text, target_country=event.actor_country,
+        target_sector=event.actor_sector, status="asserted", according_to=None)
 
 
 def _announcement(event: Event) -> Event | None:
@@ -614,6 +632,8 @@ def _modality(trigger: Token) -> str | None:
         for child in current.children:
             if child.dep_ == "aux" and child.lower_ in FUTURE_AUX:
                 return "future"
+            if child.dep_ == "aux" and child.lower_ in OBLIGATION_AUX:
+                return "obligation"
             if child.dep_ == "aux" and child.lower_ in POSSIBLE_AUX:
                 return "possibility"
             if child.dep_ == "mark" and child.lower_ in ("if", "unless"):
