@@ -28,7 +28,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from parallax.annotate.entities import entity_at, is_person_noun
+from parallax.annotate.entities import is_person_noun
 from parallax.annotate.gazetteer import Gazetteer
 from parallax.common.doctext import doc_text
 from parallax.records import Entity
@@ -79,6 +79,9 @@ class SpeakerResolver:
         self.gazetteer = gazetteer
         self.sentence_starts = [sentence.start_char for sentence in doc.sents]
         self.entity_starts = [entity.start for entity in entities]
+        self._roles: dict[str, list[str]] = {}
+        for entity in entities:
+            self._roles.setdefault(entity.canonical, []).extend(entity.roles)
         self.spoke_offsets: list[int] = []
         self.genders: dict[str, str] = {}
         self.spoke: list[tuple[int, Speaker]] = []  # (offset, speaker) of every resolved source so far
@@ -193,8 +196,6 @@ class SpeakerResolver:
         return self.entities[bisect.bisect_left(self.entity_starts, lo):bisect.bisect_left(self.entity_starts, hi)]
 
     def _entities_in(self, start: int, end: int) -> list[Entity]:
-        if entity_at(self.entities, start, end) is None:
-            return []
         # a mention that starts before the phrase can still reach into it
         return [entity for entity in self._entities_between(start - 200, end)
                 if entity.end > start and entity.type in ENTITY_PRIORITY]
@@ -258,13 +259,14 @@ class SpeakerResolver:
             return (named_for_it or candidates or [None])[0]
         people = self._candidates_before(offset, ("PERSON",), window=12)
         for candidate in people:
-            roles = self._roles(candidate.name)
+            roles = self.roles_of(candidate.name)
             if any(lemma in role.lower() for role in roles):
                 return candidate
         return None
 
-    def _roles(self, name: str | None) -> list[str]:
-        return [role for entity in self.entities if entity.canonical == name for role in entity.roles]
+    def roles_of(self, name: str | None) -> list[str]:
+        """Titles and roles seen with the entity of this canonical name."""
+        return self._roles.get(name or "", [])
 
 
 def _noun_phrase(head: Token) -> tuple[int, int]:

@@ -174,9 +174,6 @@ class _Context:
         self.date_starts = [date.start for date in self.dates]
         self.quantities = sorted(quantities, key=lambda quantity: quantity.start)
         self.quantity_starts = [quantity.start for quantity in self.quantities]
-        self.roles: dict[str, list[str]] = {}
-        for entity in self.entities:
-            self.roles.setdefault(entity.canonical, []).extend(entity.roles)
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.resolver = resolver
@@ -472,7 +469,7 @@ class _Context:
 
     def _sector(self, party: Party) -> str | None:
         words = " " + party.text.lower() + " "
-        roles = " ".join(self.roles.get(party.speaker.name or "", [])).lower()
+        roles = " ".join(self.resolver.roles_of(party.speaker.name)).lower()
         evidence = words + " " + roles + " "
         for sector in SECTOR_ORDER:
             if sector == "IGO" and party.speaker.type == "PERSON":

@@ -82,7 +82,8 @@ DEK_WORDS = (8, 60)
 DEK_MAX_DISTANCE = 4  # lines between headline and standfirst (ad slots, share bars)
 
 
-def _find_dek(lines: list[str], result: _Assembly, title_index: int | None, keep: np.ndarray) -> int | None:
+def _find_dek(lines: list[str], result: _Assembly, title_index: int | None, keep: np.ndarray,
+              title_tokens: set[str], title_folded: str) -> int | None:
     """The standfirst under the headline, which the line model drops with page furniture.
 
     Decks often carry the story's attributions ("…, officials say"), so they belong in the text as its
@@ -99,7 +100,7 @@ def _find_dek(lines: list[str], result: _Assembly, title_index: int | None, keep
             continue
         if rules.is_ui_line(line) or rules.is_credit_line(line) or rules.parse_date_line(line):
             continue
-        if _repeats_title(line, _token_set(lines[title_index]), rules.fold(lines[title_index])):
+        if _repeats_title(line, title_tokens, title_folded):
             continue
         if sum(word[:1].islower() for word in words) < len(words) / 3 or line not in result.removed:
             continue
@@ -157,7 +158,7 @@ def assemble(lines: list[str], keep_probability: np.ndarray, threshold: float,
             continue
         seen.add(folded)
         result.kept.append(index)
-    dek = _find_dek(lines, result, title_index, keep)
+    dek = _find_dek(lines, result, title_index, keep, title_tokens, title_folded)
     if dek is not None:
         result.kept.insert(0, dek)
         result.removed.remove(lines[dek])
