@@ -358,3 +358,31 @@ def test_well_known_people_get_their_country_only_when_named_or_titled(link: Lin
     assert by_text(entities, "Vladimir Putin").country == "RUS"
     assert by_text(entities, "Erdogan").country == "TUR"  # titled surname of a listed leader
     assert by_text(entities, "Johnson").country is None  # a bare surname is nobody in particular
+
+
+def test_world_places_keep_a_dominant_namesake_and_drop_a_tie() -> None:
+    from parallax.annotate.gazetteer import normalize
+    from parallax.annotate.world_places import build_table
+
+    cities = [
+        {"name": "Tripoli", "countrycode": "LY", "population": 1_150_000, "alternatenames": ["Tarabulus", "TIP"]},
+        {"name": "Tripoli", "countrycode": "LB", "population": 230_000, "alternatenames": []},
+        {"name": "Springfield", "countrycode": "US", "population": 160_000, "alternatenames": []},
+        {"name": "Springfield", "countrycode": "AU", "population": 90_000, "alternatenames": []},
+        {"name": "Al Başrah", "countrycode": "IQ", "population": 2_600_000, "alternatenames": ["Basra", "Basrah"]},
+        {"name": "Tiny", "countrycode": "FR", "population": 900, "alternatenames": []},
+    ]
+    table = build_table(cities, [("Sindh", "PK"), ("Central", "GH"), ("Central", "KE")], normalize)
+    assert table["tripoli"] == "LBY" and table["tarabulus"] == "LBY"
+    assert "tip" not in table  # an airport code is no name
+    assert "springfield" not in table  # 160k against 90k: too close to call
+    assert table["basra"] == "IRQ" and table["al basrah"] == "IRQ"
+    assert "tiny" not in table  # below the population floor
+    assert table["sindh"] == "PAK" and "central" not in table
+
+
+def test_gazetteer_falls_back_to_world_places_for_places_only(gazetteer: Gazetteer) -> None:
+    assert gazetteer.country_code("Samarra", entity_type="GPE") == "IRQ"
+    assert gazetteer.country_code("Sindh province", entity_type="GPE") == "PAK"
+    assert gazetteer.country_code("Samarra", entity_type="PERSON") is None
+    assert gazetteer.country_code("Samarra") is None  # no label: not known to be a place

@@ -11,7 +11,9 @@ completed at load time with pycountry's names:
 - institutions, with their own canonical name and a country: "the Pentagon", "Congress", "IRGC";
 - places (cities, states, regions) with a known country: "Odessa", "Gaza", "California";
 - phrases whose head is a government or institution noun and whose modifier is one of the above:
-  "the US government", "Tehran's government", "Iranian foreign ministry", "the government of Iran".
+  "the US government", "Tehran's government", "Iranian foreign ministry", "the government of Iran";
+- last, for a mention spaCy typed as a place (GPE, LOC) that none of the above knows: the world's
+  towns and provinces (`world_places`: GeoNames cities and ISO 3166-2 subdivisions).
 
 Lookups fold case, accents, dots ("U.S." = "US"), a leading "the" and a trailing possessive.
 Decisions worth knowing:
@@ -43,8 +45,11 @@ from typing import Any, Literal
 
 import pycountry
 
+from parallax.annotate.world_places import world_places
+
 HitKind = Literal["country", "capital", "place", "institution"]
 GEO_TYPES = frozenset({"GPE", "LOC", "NORP", "ORG", "FAC"})
+PLACE_TYPES = frozenset({"GPE", "LOC"})
 
 # where an entry came from; decides what a lookup may use it for
 _NAME, _CAPITAL, _DEMONYM, _METONYM, _INSTITUTION, _PLACE = "name", "capital", "demonym", "metonym", "inst", "place"
@@ -61,6 +66,7 @@ _EDGES = re.compile(r"^\W+|\W+$")
 _US_CAPITALS = re.compile(r"\bU\.?S\b")
 _SCAN_WORD = re.compile(r"\w[\w'’.\-]*")
 _CACHE_LIMIT = 200_000
+_PLACE_SUFFIX = re.compile(r"\s+(?:province|region|oblast|governorate|state|district|prefecture|county|city|town)$")
 
 
 def normalize(text: str) -> str:
@@ -244,9 +250,18 @@ class Gazetteer:
             if entry.ambiguous and entity_type not in GEO_TYPES:
                 return None
             return entry.hit
-        if entity_type == "PERSON" or " " not in key:
+        if entity_type == "PERSON":
             return None
-        return self._phrase(key, text)
+        hit = self._phrase(key, text) if " " in key else None
+        if hit is None and entity_type in PLACE_TYPES:
+            hit = self._world_place(key)
+        return hit
+
+    def _world_place(self, key: str) -> GazetteerHit | None:
+        """A town or province beyond our tables ("near Samarra", "Sindh province"), from GeoNames."""
+        table = world_places(normalize)
+        code = table.get(key) or table.get(_PLACE_SUFFIX.sub("", key))
+        return GazetteerHit(code, "place", key.title()) if code else None
 
     def _modifier(self, key: str, original: str) -> str | None:
         key = key.removesuffix("'s").removesuffix("'")
