@@ -216,7 +216,7 @@ OBJECT_SETS: dict[str, tuple[str, ...]] = {
                    "embassy", "mission", "staff"),
     # Relations and talks broken off (SANCTION "withdraw").
     "@ties": ("tie", "relation", "talk", "negotiation", "cooperation", "contact", "dialogue", "membership",
-              "agreement", "deal", "treaty", "participation"),
+              "agreement", "deal", "treaty", "participation", "link", "mediation", "flight", "exchange"),
     # Aid flows that can be cut (SANCTION "discontinue").
     "@aid_flows": ("aid", "assistance", "funding", "fund", "loan", "support", "supply", "delivery", "shipment",
                    "export", "import", "trade", "payment", "subsidy"),
@@ -442,7 +442,7 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     *(sup(lemma, "SANCTION", "discontinue", cameo="162", objects=["@aid_flows"],
           note="cutting or suspending aid, trade or supplies: SANCTION 'discontinue'")
       for lemma in ("suspend", "halt", "cut", "freeze", "withhold", "stop", "end", "withdraw", "block", "ban",
-                    "restrict")),
+                    "restrict", "reduce", "curtail", "slash")),
     sup("convict", "SANCTION", "convict", cameo="116", context="legal",
         note="PETRARCH2 173 (arrest); PLOVER SANCTION 'convict': found guilty by a court"),
     sup("sentence", "SANCTION", "convict", cameo="116", context="legal",
@@ -456,6 +456,8 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
       for lemma in ("deny", "reject", "refute", "dispute", "contest", "rebut", "deride")),
     sup("refute", "REJECT", None, cameo="120", note="PETRARCH2 016 (deny responsibility, dropped) or 110"),
     sup("refuse", "REJECT", None, cameo="120", note="'refused to hand over': PETRARCH2's REFUSE block has no default"),
+    *(sup(lemma, "REJECT", None, cameo="120", note="going back on a commitment or defying a rule is a rejection")
+      for lemma in ("renege", "violate", "breach", "flout", "repudiate", "disregard")),
     sup("rebuff", "REJECT", None, cameo="120", note="PETRARCH2 110 (disapprove); a rebuff is a rejection"),
     sup("spurn", "REJECT", None, cameo="120", note="PETRARCH2 110 (disapprove); spurning is rejecting"),
     sup("dismiss", None, note="'dismissed the minister' is no rejection: REJECT only with a claim or proposal"),
@@ -561,6 +563,9 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     sup("go", "PROTEST", "strike", cameo="143", preps=[("on", ["strike", "walkout"])], note="'went on strike'"),
     sup("go", "PROTEST", "hunger", cameo="142", preps=[("on", ["hunger strike"])], note="'went on hunger strike'"),
     sup("picket", "PROTEST", "demo", cameo="141", note="picketing is a demonstration"),
+    *(sup(lemma, "PROTEST", "strike", cameo="143", objects=["work", "job", "tool", "class", "lesson"],
+          note="'shunned work', 'stopped work', 'downed tools': a strike")
+      for lemma in ("shun", "stop", "down", "quit", "halt", "leave", "boycott", "skip")),
     sup("boycott", "PROTEST", "boycott", cameo="143",
         note="PETRARCH2 163, now SANCTION; a boycott by people is PROTEST"),
     # MOBILIZE
@@ -645,6 +650,9 @@ NOUNS: list[tuple[str, Entry]] = [
     noun("inquiry", "ACCUSE", "investigate", cameo="090", note="an inquiry"),
     # SANCTION
     noun("sanction", "SANCTION", "discontinue", cameo="163", context="economic", note="international sanctions"),
+    noun("suspension", "SANCTION", "withdraw", cameo="161", of_objects=["@ties"], note="'a suspension of air links'"),
+    noun("suspension", "SANCTION", "discontinue", cameo="162", of_objects=["@aid_flows"],
+         note="'the suspension of aid'"),
     noun("embargo", "SANCTION", "discontinue", cameo="163", context="economic", note="an embargo"),
     noun("tariff", "SANCTION", "discontinue", cameo="163", context="economic",
          note="tariffs curtail commercial exchange"),

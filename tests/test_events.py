@@ -172,3 +172,75 @@ def test_said_someone_must_act_is_a_request(stages: tuple[Annotator, Attributor,
     assert demand.actor == "Ines Duarte" and demand.target_country == "CHL" and demand.status == "asserted"
     withdrawal = event(article, "withdraw", "RETREAT")
     assert withdrawal.modality == "obligation" and withdrawal.status == "claimed"
+
+
+def test_readiness_is_a_promise_and_the_act_keeps_its_modality(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Portugal is ready to provide Mozambique with emergency aid after the cyclone, its "
+                              "defence minister said.")
+    promise = event(article, "provide", "AGREE")
+    assert (promise.actor_country, promise.target_country) == ("PRT", "MOZ") and promise.modality is None
+    act = next(found for found in article.events if found.trigger == "provide" and found.type != "AGREE")
+    assert act.modality == "intention"
+
+
+def test_a_cooperative_act_refused_is_a_rejection(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Kenya's finance minister declined to resign on Monday. Ghana will not accept any "
+                              "new loans from the fund, its president said.")
+    declined = event(article, "resign", "REJECT")
+    assert declined.actor_country == "KEN" and not declined.negated
+    assert event(article, "resign", "RETREAT").negated
+    assert event(article, "accept", "REJECT").actor_country == "GHA"
+    # an assault that did not happen is no rejection
+    calm = analyse(stages, "The army did not attack the village.")
+    assert all(found.type != "REJECT" for found in calm.events)
+
+
+def test_said_that_another_must_act_is_a_demand(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "The Chilean government said on Friday that Bolivia must reopen the border "
+                              "crossing at Colchane.")
+    demand = event(article, "must reopen", "REQUEST")
+    assert (demand.actor_country, demand.target_country) == ("CHL", "BOL")
+    assert demand.status == "asserted"
+    refused = analyse(stages, "Chile said that Bolivia must not reopen the crossing.")
+    assert not any(found.type == "REQUEST" and found.trigger.startswith("must") for found in refused.events)
+
+
+def test_people_blocking_roads_protest_a_state_blocking_coerces(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Angry dairy farmers blocked the main highway into Lyon for six hours on Monday.")
+    assert event(article, "blocked").type == "PROTEST" and event(article, "blocked").mode == "obstruct"
+    state = analyse(stages, "Turkey blocked the border crossing with Syria on Monday.")
+    assert event(state, "blocked").type == "COERCE"
+
+
+def test_gathering_for_a_rally_is_the_rally(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Thousands of teachers converged on the capital for a rally against pay cuts by "
+                              "the Peruvian government.")
+    rally = event(article, "rally")
+    assert rally.type == "PROTEST" and rally.actor_text and "teachers" in rally.actor_text
+
+
+def test_an_aid_programme_is_cut_as_aid(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Sweden suspended part of its development aid program for Zambia on Thursday.")
+    cut = event(article, "suspended")
+    assert cut.type == "SANCTION" and cut.actor_country == "SWE"
+
+
+def test_a_party_without_country_takes_the_one_its_context_gives(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Students throughout Paraguay held demonstrations on Monday. Rebels attacked an army "
+                              "post near Samarra on Sunday.")
+    assert event(article, "demonstrations").actor_country == "PRY"
+    attack = event(article, "attacked")
+    assert attack.actor_country == "IRQ" and attack.location_country == "IRQ"
+    # two countries named: nothing to choose from, so nothing is guessed
+    unsure = analyse(stages, "Rebels attacked an army post, officials in Chad and Niger said.")
+    assert event(unsure, "attacked").actor_country is None
+
+
+def test_a_compound_modifier_picks_the_reading(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "The jailed blogger Omar Haddad staged a 48-hour hunger strike against the Tunisian "
+                              "government.")
+    strike = event(article, "strike")
+    assert strike.type == "PROTEST" and strike.mode == "hunger"

@@ -19,9 +19,15 @@ noun alone ("Ukraine's accusation that…", "the delivery of drones") is an even
   ("if"), request ("urged … to");
 - date: the time expression attached to the trigger's clause; location: a place after in/at/near;
   quantities: those inside the trigger's clause;
-- an act only announced ("will sanction", "plans to impose") is also coded as what did happen: a
-  THREATEN (material conflict) or an AGREE (cooperation) event, as PLOVER codes announcements; "X said
-  Y must do Z" is X's REQUEST to Y.
+- an act only announced ("will sanction", "plans to impose", "is ready to contribute") is also coded as
+  what did happen: a THREATEN (material conflict) or an AGREE (cooperation) event, as PLOVER codes
+  announcements; a cooperative act refused or ruled out ("declined to resign", "will not accept") is a
+  REJECT; "X said Y must do Z" is X's REQUEST to Y, whether or not Z is itself an event;
+- a light verb takes its reading from its event noun ("staged a hunger strike", "converged for a rally");
+  non-state actors blocking roads or bridges protest (PROTEST "obstruct"), a state blocking coerces;
+- a party with no country of its own takes the one its context gives: a place in its phrase ("students
+  throughout Paraguay"), the event's location, else the only country the sentence names besides the
+  other party's; nothing is guessed when the sentence names several.
 """
 
 from __future__ import annotations
@@ -44,7 +50,16 @@ from parallax.records import Attribution, DateMention, Entity, Event, EventStatu
 
 LIGHT_VERBS = frozenset({"issue", "impose", "announce", "make", "launch", "carry", "conduct", "level", "file",
                          "lodge", "stage", "hold", "deliver", "provide", "give", "extend", "place", "slap",
-                         "introduce", "adopt", "approve", "unveil", "expand", "lift", "ease", "mount"})
+                         "introduce", "adopt", "approve", "unveil", "expand", "lift", "ease", "mount", "organize",
+                         "organise", "begin", "start", "continue", "undertake", "renew", "resume", "call", "declare"})
+# Verbs that only carry an event noun: "issued a declaration" is no event of its own.
+EMPTY_VERBS = frozenset({"issue", "make", "carry", "conduct", "level", "file", "lodge", "stage", "hold", "place",
+                         "mount", "organize", "organise", "undertake", "begin", "start", "continue"})
+# "swore to fight", "vowed to retaliate": the promise is read from what is promised.
+COMMITMENT_VERBS = frozenset({"swear", "vow", "pledge", "promise"})
+# "declined to resign", "refused to meet": a cooperative act refused is a rejection.
+REFUSAL_VERBS = frozenset({"decline", "refuse", "reject", "fail"})
+COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 TARGET_PREPOSITIONS = ("to", "against", "on", "at", "with", "toward", "towards", "into", "upon", "for")
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 POSSIBLE_AUX = frozenset({"would", "could", "may", "might", "can", "ca"})
@@ -52,6 +67,8 @@ OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 INTENTION_VERBS = frozenset({"plan", "intend", "consider", "seek", "want", "aim", "hope", "prepare", "propose",
                              "threaten", "vow", "pledge", "promise", "decide", "agree", "try", "attempt",
                              "look", "mull", "weigh", "discuss", "expect"})
+READY_ADJECTIVES = frozenset({"ready", "willing", "prepared", "eager", "determined", "keen", "set", "poised",
+                              "committed", "unwilling", "reluctant"})
 REQUEST_VERBS = frozenset({"urge", "ask", "call", "demand", "request", "press", "appeal", "implore", "tell"})
 ACCUSATION_VERBS = frozenset({"accuse", "charge", "suspect", "blame", "convict", "indict", "criticize",
                               "criticise", "condemn", "fault", "credit", "praise", "thank"})
@@ -62,12 +79,26 @@ PARTITIVE_NOUNS = frozenset({"level", "number", "amount", "lot", "kind", "range"
                              "thousand", "hundred", "dozen", "ten", "group", "crowd", "handful", "couple"})
 ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "troop", "soldier", "protester",
                          "protestor", "civilian", "fighter", "individual", "entity", "organization", "forces",
-                         "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy"})
+                         "force", "dictatorship", "regime", "junta", "neighbour", "neighbor", "partner", "enemy",
+                         "guerrilla", "guerilla", "militia", "militiaman", "youth", "student", "prisoner",
+                         "detainee", "demonstrator", "refugee", "settler", "villager", "peacekeeper", "inspector",
+                         "observer", "elder", "inhabitant", "population", "opposition", "faction", "wing",
+                         "contingent", "unit", "battalion", "brigade", "division", "squad", "navy", "warship",
+                         "delegate", "negotiator", "mediator", "monarch", "emir", "king", "queen", "prince",
+                         "sheikh", "cleric", "bishop", "archbishop", "doctor", "nurse", "teacher", "farmer",
+                         "miner", "trader", "hacker", "terrorist", "gunman", "bomber", "kidnapper",
+                         "police", "policeman", "officer", "authorities", "hostage", "captive"})
+PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "throughout", "across", "near", "inside", "at", "around"})
+GATHERING_VERBS = frozenset({"converge", "gather", "assemble", "march", "rally", "mass", "join", "stage",
+                             "turn", "take", "participate", "demonstrate", "hold", "flock", "pour"})
+OBSTRUCTING_VERBS = frozenset({"block", "blockade", "barricade", "obstruct", "occupy", "seal", "close", "shut"})
+CONTAINER_NOUNS = frozenset({"program", "programme", "effort", "operation", "campaign", "scheme", "project",
+                             "process", "mission", "initiative", "drive"})
 NAMING_VERBS = frozenset({"call", "label", "brand", "term", "dub", "describe", "name"})
 NOT_PARTIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # PLOVER codes an announced act by its quad class: material conflict → THREATEN, cooperation → AGREE.
 ANNOUNCEMENT_OF = {**dict.fromkeys(("ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"), "THREATEN"),
-                   **dict.fromkeys(("AID", "RETREAT", "COOPERATE", "SUPPORT"), "AGREE")}
+                   **dict.fromkeys(("AID", "RETREAT", "COOPERATE", "SUPPORT", "CONCEDE", "CONSULT"), "AGREE")}
 ANNOUNCED = frozenset({"future", "intention", "possibility", "condition"})
 REPORTED_MARKERS = frozenset({"reportedly", "allegedly", "purportedly", "apparently", "supposedly"})
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
@@ -93,6 +124,10 @@ SECTORS = {
     "JUD": ("court", "judge", "prosecutor", "tribunal"),
 }
 SECTOR_ORDER = ("IGO", "MIL", "POL", "JUD", "GOV", "REB", "MED", "BUS", "CVL")
+
+
+OBSTRUCTION = LexiconHit("PROTEST", "obstruct", "144", "rule", pattern="non-state actors blocking: a protest")
+DEMAND = LexiconHit("REQUEST", None, "100", "rule", pattern="'X said Y must do Z': X demands it of Y")
 
 
 @dataclass(slots=True)
@@ -126,9 +161,14 @@ def extract_events(doc: Doc, entities: Sequence[Entity], attributions: Sequence[
             if event is not None:
                 seen.add(token.i)
                 announced = _announcement(event) or _demand(event, speakers)
+                if announced is None and not (token.dep_ == "xcomp" and token.head.i in seen):
+                    announced = _refusal(event)  # unless the refusing verb is an event itself
                 if announced is not None:
                     events.append(announced)
                 events.append(event)
+    for attribution in attributions:
+        events.extend(context.demands_in(attribution, seen))
+    events.sort(key=lambda event: event.trigger_start)
     return events
 
 
@@ -144,6 +184,15 @@ def _demand(event: Event, speakers: dict[str, Attribution]) -> Event | None:
         actor_country=speaker.speaker_country if speaker else None, actor_sector=None,
         target=event.actor, target_text=event.actor_text, target_country=event.actor_country,
         target_sector=event.actor_sector, status="asserted", according_to=None)
+
+
+def _refusal(event: Event) -> Event | None:
+    """ "will not accept refugees", "declined to resign", "would not meet": a cooperative act refused or
+    ruled out is a rejection now (PLOVER REJECT); the act stays as its own, negated, event."""
+    if not event.negated or event.type not in COOPERATIVE:
+        return None
+    return dataclasses.replace(event, type="REJECT", mode=None, context=None, cameo="120", modality=None,
+                               negated=False, quantities=[])
 
 
 def _announcement(event: Event) -> Event | None:
@@ -219,12 +268,21 @@ class _Context:
                 break
         trigger_end = verb
         if lemma in LIGHT_VERBS and objects:
-            modifier = next((child.lemma_.lower() for child in objects[0].children
-                             if child.dep_ in ("compound", "amod")), None)
-            noun_hit = self.lexicon.noun(objects[0].lemma_.lower(), of_object=_of_object_lemma(objects[0]),
-                                         modifier=modifier)
-            if noun_hit is not None and (hit is None or hit.source != "petrarch2-pattern"):
+            noun_hit = self._noun_hit(objects[0])
+            if noun_hit is not None:
                 hit, trigger_end = noun_hit, objects[0]
+            elif lemma in EMPTY_VERBS and hit is not None and hit.source != "petrarch2-pattern":
+                hit = None
+        if lemma in COMMITMENT_VERBS and any(child.dep_ == "xcomp" for child in verb.children):
+            hit = None
+        if lemma in GATHERING_VERBS and (hit is None or hit.source != "petrarch2-pattern"):
+            # "converged for a rally", "marched in protest": the gathering is the protest it is for
+            for child in verb.children:
+                pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
+                noun_hit = self._noun_hit(pobj) if child.dep_ == "prep" and pobj is not None else None
+                if noun_hit is not None and noun_hit.plover == "PROTEST":
+                    hit, trigger_end = noun_hit, pobj
+                    break
         if hit is None:
             return None
         actor = self._actor_of(verb)
@@ -249,6 +307,8 @@ class _Context:
                                      for grandchild in child.children if grandchild.dep_ == "pobj")
         if hit.subject_is_target:  # "Iran received drones": the subject is acted on
             actor, target = target, actor
+        if hit.plover == "COERCE" and lemma in OBSTRUCTING_VERBS and actor is not None and not self._state(actor):
+            hit = OBSTRUCTION  # "workers blocked the bridge": people obstructing is a protest, not coercion
         material = with_object.lemma_.lower() if with_object is not None else None
         if hit.plover != "ASSAULT":  # an assault's mode is its weapon, never what it hit
             material = _material_lemma(verb, objects, with_object)
@@ -264,9 +324,7 @@ class _Context:
             return None  # the object of an event verb is part of that event
         if noun.head.lower_ == "on" and noun.head.head.lemma_.lower() in ("go", "be", "remain", "stay"):
             return None  # "went on strike" is read from its verb
-        modifier = next((child.lemma_.lower() for child in noun.children if child.dep_ in ("compound", "amod")),
-                        None)
-        hit = self.lexicon.noun(noun.lemma_.lower(), of_object=_of_object_lemma(noun), modifier=modifier)
+        hit = self._noun_hit(noun)
         if hit is None:
             return None
         owner = next((child for child in noun.children if child.dep_ == "poss"), None)
@@ -289,6 +347,50 @@ class _Context:
         mode = hit.mode or self.lexicon.mode_for(hit.plover, material)
         context = hit.context or self.lexicon.context_for(hit.plover, material)
         return self._event(hit, mode, context, noun, noun, sentence, actor, target, clause=noun)
+
+    def demands_in(self, attribution: Attribution, done: set[int]) -> list[Event]:
+        """ "X said Y must drop its barriers" where dropping is no event of the lexicon: X's demand on Y
+        (PLOVER REQUEST) is what happened. (When it is an event, `_demand` reads it.)"""
+        if not attribution.speaker or attribution.speaker_start is None or attribution.speaker_end is None:
+            return []
+        content = self.doc.char_span(attribution.start, attribution.end, alignment_mode="expand")
+        speaker_span = self.doc.char_span(attribution.speaker_start, attribution.speaker_end,
+                                          alignment_mode="expand")
+        if content is None or speaker_span is None:
+            return []
+        speaker = Party(self.text[attribution.speaker_start:attribution.speaker_end], speaker_span.root,
+                        Speaker(attribution.speaker, attribution.speaker_type, attribution.speaker_country))
+        found = []
+        for token in content:
+            verb = token.head
+            if token.dep_ != "aux" or token.lower_ not in OBLIGATION_AUX or verb.i in done \
+                    or any(child.dep_ == "neg" for child in verb.children):
+                continue
+            subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+            target = self._party(subject) if subject is not None and _actor_like(subject) else None
+            if target is None or target.speaker.name == attribution.speaker:
+                continue
+            sentence = verb.sent
+            event = self._event(DEMAND, None, None, token, verb, sentence, speaker, target, clause=verb)
+            found.append(dataclasses.replace(event, status="asserted", according_to=None, modality=None))
+        return found
+
+    def _state(self, party: Party) -> bool:
+        """Whether a party is a state or one of its arms (government, army, police, courts) or an IGO."""
+        return party.speaker.type == "GPE" or party.head.ent_type_ == "GPE" \
+            or self._sector(party) in ("GOV", "MIL", "POL", "JUD", "IGO")
+
+    def _noun_hit(self, noun: Token) -> LexiconHit | None:
+        """The event a noun names, asked with each of its modifiers, nearest first: the first modifier
+        that changes the reading decides ("a 24-hour hunger strike" is a hunger strike)."""
+        lemma, of_object = noun.lemma_.lower(), _of_object_lemma(noun)
+        plain = self.lexicon.noun(lemma, of_object=of_object, modifier=None)
+        for modifier in sorted((child for child in noun.children if child.dep_ in ("compound", "amod")),
+                               key=lambda child: -child.i):
+            hit = self.lexicon.noun(lemma, of_object=of_object, modifier=modifier.lemma_.lower())
+            if hit != plain:
+                return hit
+        return plain
 
     # -- parties ---------------------------------------------------------------------------------------
 
@@ -317,6 +419,8 @@ class _Context:
                                None)
                 return self._party(accused) if accused is not None else None
             return self._actor_of(head.head, depth + 1)
+        if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ in ("acomp", "amod", "xcomp"):
+            return self._actor_of(head.head, depth + 1)  # "France is ready to contribute": France would
         if verb.dep_ == "xcomp":
             controller = next((child for child in head.children if child.dep_ in ("dobj", "dative")), None)
             if controller is not None and head.lemma_.lower() in REQUEST_VERBS:
@@ -424,6 +528,8 @@ class _Context:
         clause_start, clause_end = _clause_span(clause)
         date = next((d for d in _within(self.dates, self.date_starts, clause_start, clause_end)), None)
         location = self._location(clause)
+        actor = self._placed(actor, target, sentence, location)
+        target = self._placed(target, actor, sentence, location)
         return Event(
             type=hit.plover, mode=mode, context=context, cameo=hit.cameo,
             text=self.text[sentence.start_char:sentence.end_char], start=sentence.start_char, end=sentence.end_char,
@@ -440,6 +546,38 @@ class _Context:
             status=status, according_to=according_to, negated=_negated(trigger), modality=_modality(trigger),
             quantities=_within(self.quantities, self.quantity_starts, clause_start, clause_end),
         )
+
+    def _placed(self, party: Party | None, other: Party | None, sentence: Span,
+                location: tuple[str, str | None] | None) -> Party | None:
+        """A party with no country of its own takes the one its context gives, as news coders read it:
+        "students throughout Indonesia", "President Omar El Bashir … the curfew in Sudan", "rebels" in a
+        sentence about one country. In order: a place inside the party's phrase, the event's location,
+        else the one country the sentence names besides the other party's."""
+        if party is None or party.speaker.country is not None or not _actor_like(party.head):
+            return party
+        country = self._place_within(party.head)
+        if country is None and location is not None:
+            country = location[1]
+        if country is None:
+            skip = other.speaker.country if other is not None else None
+            named = {entity.country for entity in _within(self.entities, self.entity_starts, sentence.start_char,
+                                                            sentence.end_char)
+                     if entity.country and entity.type in ("GPE", "NORP", "LOC") and entity.country != skip}
+            country = named.pop() if len(named) == 1 else None
+        if country is None:
+            return party
+        return Party(party.text, party.head, Speaker(party.speaker.name, party.speaker.type, country))
+
+    def _place_within(self, head: Token) -> str | None:
+        for token in head.subtree:
+            if token.dep_ == "pobj" and token.head.lower_ in PLACE_PREPOSITIONS and (
+                    token.ent_type_ in ("GPE", "LOC") or (token.pos_ == "PROPN" and token.ent_type_ != "PERSON")):
+                start, end = _core_span(token)
+                # the recogniser calls some countries ORG ("throughout Paraguay"): ask as a place
+                code = self.gazetteer.country_code(self.text[start:end], entity_type="GPE")
+                if code:
+                    return code
+        return None
 
     def _status(self, trigger: Token) -> tuple[EventStatus, str | None]:
         owner = self._attribution_around(trigger.idx)
@@ -570,12 +708,19 @@ def _through_quantity(head: Token) -> Token:
 
 
 def _object_lemma(obj: Token) -> str:
-    """The object's head, seen through partitives: "a small number of drones" → drone."""
-    if obj.lemma_.lower() in PARTITIVE_NOUNS:
-        inner = _of_object_lemma(obj)
+    """The object's head, seen through partitives ("a small number of drones" → drone, "part of the
+    program" → program) and container nouns named by their modifier ("a military aid program" → aid)."""
+    lemma = obj.lemma_.lower()
+    if lemma in PARTITIVE_NOUNS or lemma in ("part", "portion", "half", "share", "bulk", "rest"):
+        inner = next((grandchild for child in obj.children if child.dep_ == "prep" and child.lower_ == "of"
+                      for grandchild in child.children if grandchild.dep_ == "pobj"), None)
         if inner is not None:
-            return inner
-    return obj.lemma_.lower()
+            obj, lemma = inner, inner.lemma_.lower()
+    if lemma in CONTAINER_NOUNS:
+        modifier = next((child for child in reversed(list(obj.lefts)) if child.dep_ == "compound"), None)
+        if modifier is not None:
+            return modifier.lemma_.lower()
+    return lemma
 
 
 def _has_party(actor: Party | None, target: Party | None) -> bool:
@@ -605,18 +750,23 @@ def _actor_like(token: Token) -> bool:
     a person), not a thing."""
     if token.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"):
         return True
+    if token.pos_ == "PROPN" and not token.ent_type_:
+        return True  # a name the recogniser missed ("Ethopia", a misspelt country) still names someone
     if token.pos_ == "PRON":
         return token.lower_ not in ("this", "that", "which", "what")
     lemma = token.lemma_.lower()
     if lemma in GROUP_SOURCES or lemma in COUNTRY_NOUNS or lemma in ORGANISATION_NOUNS or lemma in ACTOR_NOUNS:
         return True
-    return is_person_noun(token) or any(child.ent_type_ in ("NORP", "GPE") for child in token.children
+    return is_person_noun(token) or any(child.ent_type_ in ("NORP", "GPE", "ORG") for child in token.children
                                         if child.dep_ in ("amod", "compound", "poss"))
 
 
 def _negated(trigger: Token) -> bool:
+    """ "did not attack", "never met"; also what its governor refuses: "declined to resign"."""
     if any(child.dep_ == "neg" for child in trigger.children):
         return True
+    if trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in REFUSAL_VERBS:
+        return not any(child.dep_ == "neg" for child in trigger.head.children)  # "did not fail to pay"
     return trigger.dep_ in ("xcomp", "pcomp") and any(child.dep_ == "neg" for child in trigger.head.children)
 
 
@@ -641,6 +791,8 @@ def _modality(trigger: Token) -> str | None:
                 return "intention"
             if lemma in REQUEST_VERBS:
                 return "request"
+        if current.dep_ == "xcomp" and current.head.pos_ == "ADJ" and current.head.lemma_.lower() in READY_ADJECTIVES:
+            return "intention"  # "is ready to contribute", "willing to withdraw"
         if current.dep_ in ("xcomp", "pcomp", "ccomp") and current.head.pos_ in ("VERB", "ADP", "AUX"):
             governor = current.head if current.head.pos_ != "ADP" else current.head.head
             lemma = governor.lemma_.lower()
