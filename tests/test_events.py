@@ -244,3 +244,25 @@ def test_a_compound_modifier_picks_the_reading(stages: tuple[Annotator, Attribut
                               "government.")
     strike = event(article, "strike")
     assert strike.type == "PROTEST" and strike.mode == "hunger"
+
+
+def test_the_nation_named_on_an_attack_is_its_actor(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Ethiopian drone strikes killed eleven fighters near Bahir Dar on Monday. "
+                              "Kurdish riots against the new tax spread overnight.")
+    assert event(article, "killed").actor_country == "ETH"
+    assert event(article, "riots").type == "PROTEST"
+
+
+def test_a_stative_participle_keeps_its_subject_as_actor(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Norway is opposed to Swedish mediation in the fisheries talks, a Norwegian "
+                              "official said.")
+    opposed = event(article, "opposed")
+    assert opposed.actor_country == "NOR"
+
+
+def test_former_country_names_map_to_the_successor_state(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Zaire expelled two Belgian diplomats on Friday.", published="1990-06-01")
+    expelled = event(article, "expelled")
+    assert (expelled.actor_country, expelled.target_country) == ("COD", "BEL")

@@ -30,6 +30,8 @@ Decisions worth knowing:
 - Canonical country names: pycountry's common name, else its name, overridden for the awkward
   ones: "Russia", "Iran", "South Korea", "North Korea", "Syria", "Vietnam", "Taiwan", "Turkey" (not
   "Türkiye": English-language news mostly still writes Turkey), "Ivory Coast", "Czech Republic".
+- Former names map to the successor state, as news archives need: Zaire → COD, Kampuchea → KHM,
+  Soviet Union → RUS, Yugoslavia → SRB, Czechoslovakia → CZE, East and West Germany → DEU.
 - Kosovo has no ISO code; it gets the user-assigned "XKX" used by the EU and the IMF.
 """
 

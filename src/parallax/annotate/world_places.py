@@ -26,6 +26,18 @@ MIN_POPULATION = 15_000
 DOMINANCE = 3.0
 # IATA-like codes and other all-capital short forms among the alternate names are not names.
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,5}$")
+# Names that are ordinary words before they are places: Tanzania's "Coast" region, Poland's town of
+# Police, the many "Central" and "Northern" provinces. Such a name is never looked up.
+GENERIC_NAMES = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre", "center",
+    "middle", "upper", "lower", "inner", "outer", "capital", "coast", "coastal", "littoral", "interior", "highlands",
+    "lowlands", "hills", "mountain", "mountains", "valley", "plains", "plateau", "delta", "river", "lake", "lakes",
+    "bay", "gulf", "sea", "ocean", "island", "islands", "border", "frontier", "desert", "forest", "savannes",
+    "oriental", "occidental", "atlantic", "pacific", "union", "police", "independence", "liberty", "unity",
+    "progress", "hope", "concord", "justice", "peace", "freedom", "paradise", "mission", "republic", "federal",
+    "national", "state", "commonwealth", "metropolitan", "rural", "urban", "midlands", "colonial", "victoria",
+    "orange", "mobile", "split", "nice", "bath", "reading", "of", "the", "city", "town", "district", "region"
+})
 _SUBDIVISION_WORDS = re.compile(r"\s+(?:province|region|oblast|governorate|state|district|prefecture|county)$")
 
 
@@ -54,7 +66,7 @@ def build_table(cities: Iterable[dict], subdivisions: Iterable[tuple[str, str]],
             continue
         for name in set(_latin_names(city)):
             key = normalize(name)
-            if len(key) < 3:
+            if len(key) < 3 or key in GENERIC_NAMES:
                 continue
             by_country = largest.setdefault(key, {})
             by_country[code] = max(by_country.get(code, 0), population)
@@ -70,7 +82,7 @@ def build_table(cities: Iterable[dict], subdivisions: Iterable[tuple[str, str]],
             continue
         for variant in {name, _SUBDIVISION_WORDS.sub("", name)}:
             key = normalize(variant)
-            if len(key) >= 3:
+            if len(key) >= 3 and key not in GENERIC_NAMES:
                 regions.setdefault(key, set()).add(code)
     for key, codes in regions.items():
         if len(codes) == 1 and (key not in largest or set(largest[key]) == codes):

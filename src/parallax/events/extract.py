@@ -87,8 +87,11 @@ ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "tro
                          "delegate", "negotiator", "mediator", "monarch", "emir", "king", "queen", "prince",
                          "sheikh", "cleric", "bishop", "archbishop", "doctor", "nurse", "teacher", "farmer",
                          "miner", "trader", "hacker", "terrorist", "gunman", "bomber", "kidnapper",
-                         "police", "policeman", "officer", "authorities", "hostage", "captive"})
+                         "police", "policeman", "officer", "authorities", "hostage", "captive", "forum", "body",
+                         "bloc", "grouping", "summit", "assembly", "coalition", "front", "movement", "league"})
 PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "throughout", "across", "near", "inside", "at", "around"})
+STATIVE_PARTICIPLES = frozenset({"oppose", "engage", "involve", "commit", "determine", "prepare", "resolve",
+                                 "dedicate", "devote", "pledge", "inclined"})
 GATHERING_VERBS = frozenset({"converge", "gather", "assemble", "march", "rally", "mass", "join", "stage",
                              "turn", "take", "participate", "demonstrate", "hold", "flock", "pour"})
 OBSTRUCTING_VERBS = frozenset({"block", "blockade", "barricade", "obstruct", "occupy", "seal", "close", "shut"})
@@ -288,11 +291,14 @@ class _Context:
         actor = self._actor_of(verb)
         target = self._target_of(verb, objects, hit, trigger_end)
         if actor is not None and not _actor_like(_through_quantity(actor.head)):
-            actor = None  # "support, which will heighten the threat": things do not act
+            # "support, which will heighten the threat": things do not act; "US drone strikes killed…":
+            # the nation named on the weapon or attack does
+            national = _national_modifier(actor.head)
+            actor = self._party(national) if national is not None else None
         if target is not None and actor is not None and target.speaker.name \
                 and target.speaker.name == actor.speaker.name:
             target = None  # "Iran said its …": an actor does not act on itself here
-        if target is None or not (target.speaker.name or target.speaker.country or _actor_like(target.head)):
+        if target is None or not (target.speaker.country or (target.speaker.name and _actor_like(target.head))):
             # "began a hunger strike to protest Sweden's decision": who the action is aimed at comes later
             target = self._aimed_at(verb, actor) or target
         if not _has_party(actor, target):
@@ -330,7 +336,7 @@ class _Context:
         owner = next((child for child in noun.children if child.dep_ == "poss"), None)
         by = next((grandchild for child in noun.children if child.dep_ == "prep" and child.lower_ == "by"
                    for grandchild in child.children if grandchild.dep_ == "pobj"), None)
-        actor_head = owner or by
+        actor_head = owner or by or _national_modifier(noun)  # "Palestinian riots", "Russian shelling"
         actor = self._party(actor_head) if actor_head is not None else None
         target = None
         clause = next((child for child in noun.children if child.dep_ in ("acl", "ccomp", "relcl")
@@ -375,6 +381,11 @@ class _Context:
             found.append(dataclasses.replace(event, status="asserted", according_to=None, modality=None))
         return found
 
+    def _international(self, party: Party) -> bool:
+        """An international organisation or one of its officials: it belongs to no country."""
+        names = (party.speaker.name, party.text, *self.resolver.roles_of(party.speaker.name))
+        return any(name and self.gazetteer.organization(name) for name in names) or self._sector(party) == "IGO"
+
     def _state(self, party: Party) -> bool:
         """Whether a party is a state or one of its arms (government, army, police, courts) or an IGO."""
         return party.speaker.type == "GPE" or party.head.ent_type_ == "GPE" \
@@ -407,8 +418,10 @@ class _Context:
                 pobj = next((grandchild for grandchild in child.children if grandchild.dep_ == "pobj"), None)
                 if pobj is not None:
                     return self._party(pobj)
-        if any(child.dep_ == "nsubjpass" for child in verb.children):
-            return None
+        passive_subject = next((child for child in verb.children if child.dep_ == "nsubjpass"), None)
+        if passive_subject is not None:
+            # "Israel is opposed to…", "Serb forces were engaged in…": a state, not a passive
+            return self._party(passive_subject) if verb.lemma_.lower() in STATIVE_PARTICIPLES else None
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             accusation = next((ancestor for ancestor in head.ancestors
@@ -426,7 +439,7 @@ class _Context:
             if controller is not None and head.lemma_.lower() in REQUEST_VERBS:
                 return self._party(controller)  # "urged Iran to stop": Iran would stop
             return self._actor_of(head, depth + 1)
-        if verb.dep_ in ("conj", "advcl", "acl") and head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ in ("conj", "advcl", "acl", "acomp") and head.pos_ in ("VERB", "AUX"):
             return self._actor_of(head, depth + 1)
         return None
 
@@ -440,7 +453,8 @@ class _Context:
         if objects and _actor_like(objects[0]):
             return self._party(objects[0])
         passive_subject = next((child for child in verb.children if child.dep_ == "nsubjpass"), None)
-        if passive_subject is not None:  # "Iran is accused by Western powers": Iran is the target
+        if passive_subject is not None and verb.lemma_.lower() not in STATIVE_PARTICIPLES:
+            # "Iran is accused by Western powers": Iran is the target
             return self._party(passive_subject)
         target_head = _prepositional(verb, TARGET_PREPOSITIONS)
         if target_head is None and objects:
@@ -456,8 +470,8 @@ class _Context:
         for token in sorted(verb.subtree, key=lambda token: token.i):
             if token.i in skip or token.i <= verb.i or token.dep_ not in ("pobj", "dobj", "poss", "nsubj"):
                 continue
-            if token.ent_type_ in NOT_PARTIES or not _actor_like(token):
-                continue
+            if token.ent_type_ in NOT_PARTIES or not _actor_like(token) or token.tag_ == "PRP$":
+                continue  # "withdraw its troops": "its" is the actor's own
             party = self._party(token)
             if party is not None and party.speaker.country:
                 return party
@@ -486,7 +500,10 @@ class _Context:
         """A country named inside the phrase: "the Iranian dictatorship", "three Russian-based entities",
         "19 individuals …, including Iran's Morality Police" — never in a prepositional phrase that is
         not a list of members ("Western powers of supplying Russia…" names no power)."""
-        for token in sorted(_phrase_tokens(head), key=lambda token: token.i):
+        tokens = sorted(_phrase_tokens(head), key=lambda token: token.i)
+        if any(token.lower_ == "ethnic" for token in tokens):
+            return None  # "ethnic Albanians in Serbia" are placed by where they live, not by the adjective
+        for token in tokens:
             if token.pos_ not in ("PROPN", "ADJ", "NOUN") or token.ent_type_ == "PERSON":
                 continue  # "Andrés Pizarro Lagos" is no Nigerian
             word = token.text.split("-")[0] if "-" in token.text else token.text
@@ -553,7 +570,8 @@ class _Context:
         "students throughout Indonesia", "President Omar El Bashir … the curfew in Sudan", "rebels" in a
         sentence about one country. In order: a place inside the party's phrase, the event's location,
         else the one country the sentence names besides the other party's."""
-        if party is None or party.speaker.country is not None or not _actor_like(party.head):
+        if party is None or party.speaker.country is not None or not _actor_like(party.head) \
+                or self._international(party):
             return party
         country = self._place_within(party.head)
         if country is None and location is not None:
@@ -759,6 +777,18 @@ def _actor_like(token: Token) -> bool:
         return True
     return is_person_noun(token) or any(child.ent_type_ in ("NORP", "GPE", "ORG") for child in token.children
                                         if child.dep_ in ("amod", "compound", "poss"))
+
+
+def _national_modifier(head: Token) -> Token | None:
+    """A nationality or country named before a noun ("Palestinian riots", "US Predator attacks")."""
+    for token in head.lefts:
+        if token.dep_ in ("amod", "compound", "nmod") and token.ent_type_ in ("NORP", "GPE"):
+            return token
+        if token.dep_ == "compound":
+            inner = _national_modifier(token)
+            if inner is not None:
+                return inner
+    return None
 
 
 def _negated(trigger: Token) -> bool:
