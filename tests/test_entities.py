@@ -386,3 +386,12 @@ def test_gazetteer_falls_back_to_world_places_for_places_only(gazetteer: Gazette
     assert gazetteer.country_code("Sindh province", entity_type="GPE") == "PAK"
     assert gazetteer.country_code("Samarra", entity_type="PERSON") is None
     assert gazetteer.country_code("Samarra") is None  # no label: not known to be a place
+
+
+def test_a_distinctive_surname_alone_names_its_figure_a_given_name_does_not() -> None:
+    from parallax.annotate.entities import known_person_country
+
+    assert known_person_country("Mubarak") == "EGY"  # listed to be known by surname alone
+    assert known_person_country("Hosni Mubarak") == "EGY"
+    assert known_person_country("Johnson") is None and known_person_country("Johnson", titled=True) is None
+    assert known_person_country("Hassan", titled=True) is None  # a given name first: "King Hassan" is no one

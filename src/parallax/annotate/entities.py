@@ -66,6 +66,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from parallax.annotate.gazetteer import Gazetteer, GazetteerHit
+from parallax.annotate.names import is_given_name
 from parallax.records import Entity
 
 if TYPE_CHECKING:
@@ -258,25 +259,27 @@ OFFICE_WORDS = ("president", "prime minister", "premier", "minister", "chancello
 
 
 @functools.cache
-def _known_people() -> tuple[dict[str, str], dict[str, set[str]]]:
+def _known_people() -> tuple[dict[str, str], dict[str, set[str]], frozenset[str]]:
     data = json.loads(resources.files("parallax.annotate").joinpath("data/people.json").read_text("utf-8"))
     by_name = {name.casefold(): code for name, code in data["people"].items()}
     by_surname: dict[str, set[str]] = {}
     for name, code in data["people"].items():
         by_surname.setdefault(name.split()[-1].casefold(), set()).add(code)
-    return by_name, by_surname
+    alone = frozenset(surname.casefold() for surname in data.get("surname_alone", []))
+    return by_name, by_surname, alone
 
 
 def known_person_country(name: str, titled: bool = False) -> str | None:
     """The country of a well-known public figure (data/people.json) when the article does not give one:
-    by full name; by surname alone only for a titled mention ("President Putin") whose listed namesakes
-    all share one country — a bare "Johnson" is nobody in particular."""
-    by_name, by_surname = _known_people()
+    by full name; by surname alone for a titled mention ("President Putin") whose listed namesakes all
+    share one country, or for a surname that names one figure by itself in the news ("Putin",
+    "Mubarak": the file's `surname_alone`) — a bare "Johnson" is nobody in particular."""
+    by_name, by_surname, alone = _known_people()
     folded = name.casefold()
     if folded in by_name:
         return by_name[folded]
-    if not titled or len(folded.split()) != 1:
-        return None
+    if len(folded.split()) != 1 or not (folded in alone or (titled and not is_given_name(folded))):
+        return None  # "King Hassan" is not Tanzania's President Hassan
     codes = by_surname.get(folded)
     return next(iter(codes)) if codes and len(codes) == 1 else None
 

@@ -10,6 +10,8 @@ completed at load time with pycountry's names:
 - metonyms, seats of executive power that stand for the country: "the White House", "the Kremlin";
 - institutions, with their own canonical name and a country: "the Pentagon", "Congress", "IRGC";
 - places (cities, states, regions) with a known country: "Odessa", "Gaza", "California";
+- non-state groups, parties, movements, outlets and NGOs (`data/groups.json`) with their country and
+  sector: "Hamas" → PSE/REB, "Xinhua" → CHN/MED, "Amnesty International" → none/NGO;
 - phrases whose head is a government or institution noun and whose modifier is one of the above:
   "the US government", "Tehran's government", "Iranian foreign ministry", "the government of Iran";
 - last, for a mention spaCy typed as a place (GPE, LOC) that none of the above knows: the world's
@@ -138,6 +140,11 @@ class Gazetteer:
         # lowest priority first: a later table overwrites an earlier one for the same key
         for surface, code in data.get("places", {}).items():
             add(surface, code, "place", _PLACE)
+        self._group_sectors: dict[str, str] = {}
+        for surface, (code, sector) in data.get("groups", {}).items():
+            self._group_sectors[normalize(surface)] = sector
+            if code:
+                add(surface, code, "institution", _INSTITUTION, surface.removeprefix("the "))
         for surface, (code, name) in data.get("institutions", {}).items():
             add(surface, code, "institution", _INSTITUTION, name)
         for surface, code in data.get("metonyms", {}).items():
@@ -210,6 +217,11 @@ class Gazetteer:
         if upper_only and not _all_capitals(text):
             return None
         return canonical
+
+    def group_sector(self, text: str) -> str | None:
+        """The sector of a known non-state group, party, movement, outlet or NGO: "Hamas" → REB,
+        "Amnesty International" → NGO (data/groups.json)."""
+        return self._group_sectors.get(normalize(text))
 
     def first_country(self, text: str) -> str | None:
         """The first country named inside a longer text such as a title or an organisation's name:
@@ -331,5 +343,9 @@ class Gazetteer:
 
 @functools.cache
 def _packaged() -> Gazetteer:
-    source = resources.files(__package__ or "parallax.annotate").joinpath("data", "gazetteer.json")
-    return Gazetteer(json.loads(source.read_text(encoding="utf-8")))
+    data = resources.files(__package__ or "parallax.annotate").joinpath("data")
+    tables = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
+    groups = data.joinpath("groups.json")
+    if groups.is_file():
+        tables["groups"] = json.loads(groups.read_text(encoding="utf-8"))["groups"]
+    return Gazetteer(tables)

@@ -11,7 +11,7 @@ reads mentions in text order and keeps a history of who has been talked about:
 - he/she take the nearest earlier person, looking back sentence by sentence, preferring people who
   spoke or were clause subjects in that sentence and skipping people whose known gender disagrees
   (gender comes from honorifics, gendered roles, earlier pronoun links and, as a weak hint, a list
-  of common given names in `data/given_names.json`);
+  of common given names, `annotate.names`);
 - it/they take the nearest earlier organisation or country that was a subject or spoke;
 - a description ("the spokesman", "the envoy", "the nation", "the ministry") takes the nearest
   earlier person whose title contains the noun, or the nearest earlier country or organisation;
@@ -21,15 +21,13 @@ reads mentions in text order and keeps a history of who has been talked about:
 from __future__ import annotations
 
 import bisect
-import functools
-import json
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
 from parallax.annotate.entities import is_person_noun
 from parallax.annotate.gazetteer import Gazetteer
+from parallax.annotate.names import given_name_genders
 from parallax.common.doctext import doc_text
 from parallax.records import Entity
 
@@ -50,12 +48,6 @@ ORGANISATION_NOUNS = frozenset({"ministry", "department", "agency", "company", "
                                 "commission", "committee", "office", "army", "military", "police", "union",
                                 "newspaper", "network", "lender", "regulator", "authority", "board"})
 ENTITY_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "LOC": 4, "FAC": 5}
-
-
-@functools.cache
-def given_name_genders() -> dict[str, str]:
-    data = json.loads(resources.files("parallax.attribute").joinpath("data/given_names.json").read_text("utf-8"))
-    return {**dict.fromkeys(data["male"], "m"), **dict.fromkeys(data["female"], "f")}
 
 
 @dataclass(slots=True, frozen=True)

@@ -580,8 +580,11 @@ class _Context:
             skip = other.speaker.country if other is not None else None
             named = {entity.country for entity in _within(self.entities, self.entity_starts, sentence.start_char,
                                                             sentence.end_char)
-                     if entity.country and entity.type in ("GPE", "NORP", "LOC") and entity.country != skip}
-            country = named.pop() if len(named) == 1 else None
+                     if entity.country and entity.type in ("GPE", "NORP", "LOC")}
+            if len(named - {skip}) == 1:
+                country = next(iter(named - {skip}))
+            elif len(named) == 1 and party.speaker.type == "PERSON":
+                country = skip  # "Fijian rebels will release Prime Minister Chaudhry": one country in play
         if country is None:
             return party
         return Party(party.text, party.head, Speaker(party.speaker.name, party.speaker.type, country))
@@ -624,6 +627,10 @@ class _Context:
         return None
 
     def _sector(self, party: Party) -> str | None:
+        for name in (party.speaker.name, party.text):
+            known = self.gazetteer.group_sector(name) if name else None
+            if known is not None:
+                return known
         words = " " + party.text.lower() + " "
         roles = " ".join(self.resolver.roles_of(party.speaker.name)).lower()
         evidence = words + " " + roles + " "
