@@ -395,3 +395,12 @@ def test_a_distinctive_surname_alone_names_its_figure_a_given_name_does_not() ->
     assert known_person_country("Hosni Mubarak") == "EGY"
     assert known_person_country("Johnson") is None and known_person_country("Johnson", titled=True) is None
     assert known_person_country("Hassan", titled=True) is None  # a given name first: "King Hassan" is no one
+
+
+def test_known_groups_carry_their_country_and_sector(gazetteer: Gazetteer) -> None:
+    assert gazetteer.country_code("Hamas", entity_type="ORG") == "PSE"
+    assert gazetteer.group_sector("Hamas") == "REB"
+    assert gazetteer.country_code("Kurdistan Workers' Party", entity_type="ORG") == "TUR"
+    assert gazetteer.group_sector("Amnesty International") == "NGO"
+    assert gazetteer.country_code("Amnesty International", entity_type="ORG") is None  # international
+    assert gazetteer.country_code("Moscow", entity_type="GPE") == "RUS"  # a group never shadows a place

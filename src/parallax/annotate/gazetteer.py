@@ -138,13 +138,13 @@ class Gazetteer:
                                         ambiguous=key in ambiguous)
 
         # lowest priority first: a later table overwrites an earlier one for the same key
-        for surface, code in data.get("places", {}).items():
-            add(surface, code, "place", _PLACE)
         self._group_sectors: dict[str, str] = {}
         for surface, (code, sector) in data.get("groups", {}).items():
             self._group_sectors[normalize(surface)] = sector
             if code:
                 add(surface, code, "institution", _INSTITUTION, surface.removeprefix("the "))
+        for surface, code in data.get("places", {}).items():
+            add(surface, code, "place", _PLACE)
         for surface, (code, name) in data.get("institutions", {}).items():
             add(surface, code, "institution", _INSTITUTION, name)
         for surface, code in data.get("metonyms", {}).items():
