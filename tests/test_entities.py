@@ -404,3 +404,15 @@ def test_known_groups_carry_their_country_and_sector(gazetteer: Gazetteer) -> No
     assert gazetteer.group_sector("Amnesty International") == "NGO"
     assert gazetteer.country_code("Amnesty International", entity_type="ORG") is None  # international
     assert gazetteer.country_code("Moscow", entity_type="GPE") == "RUS"  # a group never shadows a place
+
+
+def test_a_people_typed_as_a_person_is_placed_by_its_first_word(link: Link) -> None:
+    entities = link("Bosnian Serbs demanded a truce on Tuesday.")
+    serbs = by_text(entities, "Bosnian Serbs")
+    assert serbs.type == "NORP" and serbs.country == "BIH"
+
+
+def test_international_organisations_inside_longer_names(gazetteer: Gazetteer) -> None:
+    assert gazetteer.organization_in("European Community foreign ministers") == "European Community"
+    assert gazetteer.organization_in("the U.N. war crimes court in The Hague") == "ICTY"
+    assert gazetteer.organization_in("Kenyan foreign ministry officials") is None

@@ -60,7 +60,11 @@ def test_passive_accusation_and_what_the_accused_is_said_to_have_done(
     article = analyse(stages, "Peru is accused by fishing unions of supplying weapons to the rebels.")
     accusation = event(article, "accused")
     assert accusation.type == "ACCUSE" and accusation.target_country == "PER"
-    assert accusation.actor_text == "fishing unions" and accusation.actor_country is None
+    # the only country in play places the unions; two more countries leave them unplaced
+    assert accusation.actor_text == "fishing unions" and accusation.actor_country == "PER"
+    other = event(analyse(stages, "Peru is accused by fishing unions of supplying weapons to Bolivia and "
+                                  "Ecuador."), "accused")
+    assert other.actor_text == "fishing unions" and other.actor_country is None
     supplying = event(article, "supplying")
     assert supplying.type == "AID" and supplying.actor_country == "PER" and supplying.context == "military"
 

@@ -213,13 +213,16 @@ def link_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
             if first < ent.start:
                 prefixes[ent.start] = (first, ent.start)
     title_ranges = sorted(prefixes.values())
-    surnames = {tokens[-1] for ent in ents if ent.label_ == "PERSON"
+    peoples = {ent.start for ent in ents if ent.label_ == "PERSON" and _all_peoples(ent, gazetteer)}
+    surnames = {tokens[-1] for ent in ents if ent.label_ == "PERSON" and ent.start not in peoples
                 if len(tokens := _name_tokens(_strip_titles(ent.text))) >= 2}
 
     mentions: list[_Mention] = []
     for ent in ents:
         label = ent.label_
         span: Span | None = ent
+        if ent.start in peoples:
+            label = "NORP"  # "Bosnian Serbs", typed PERSON by the recogniser, is a people
         if label == "PERSON":
             mention = _person_mention(ent, gazetteer, prefixes.get(ent.start), parsed)
         else:
@@ -269,6 +272,18 @@ def _known_people() -> tuple[dict[str, str], dict[str, set[str]], frozenset[str]
     return by_name, by_surname, alone
 
 
+@functools.cache
+def _international_people() -> frozenset[str]:
+    data = json.loads(resources.files("parallax.annotate").joinpath("data/people.json").read_text("utf-8"))
+    return frozenset(name.casefold() for name in data.get("international", []))
+
+
+def is_international_figure(name: str) -> bool:
+    """Whether a name is a listed head of an international organisation ("Kofi Annan"), who speaks
+    for no country."""
+    return name.casefold() in _international_people()
+
+
 def known_person_country(name: str, titled: bool = False) -> str | None:
     """The country of a well-known public figure (data/people.json) when the article does not give one:
     by full name; by surname alone for a titled mention ("President Putin") whose listed namesakes all
@@ -282,6 +297,12 @@ def known_person_country(name: str, titled: bool = False) -> str | None:
         return None  # "King Hassan" is not Tanzania's President Hassan
     codes = by_surname.get(folded)
     return next(iter(codes)) if codes and len(codes) == 1 else None
+
+
+def _all_peoples(ent: Span, gazetteer: Gazetteer) -> bool:
+    """Whether every word of a mention is a demonym ("Bosnian Serbs", "Kosovo Albanians")."""
+    words = [token.text for token in ent if token.is_alpha]
+    return bool(words) and all(gazetteer.demonym(word) for word in words)
 
 
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
@@ -464,6 +485,8 @@ def _other_mention(span: Span, label: str, gazetteer: Gazetteer) -> _Mention | N
         if name.casefold() not in GROUPS and span.root.tag_ not in ("NNPS", "NNS"):
             return None
         mention.key, mention.canonical = ("G", name.casefold()), name
+        if len(span) > 1:  # "Bosnian Serbs" live in Bosnia: the first people-word places the group
+            mention.country = gazetteer.demonym(span[0].text)
         return mention
     if hit is not None:
         _apply_hit(mention, hit, span, gazetteer)

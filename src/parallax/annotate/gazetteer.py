@@ -218,6 +218,24 @@ class Gazetteer:
             return None
         return canonical
 
+    def organization_in(self, text: str) -> str | None:
+        """The first known international organisation named inside a longer text: "European Community
+        foreign ministers" → European Community, "the U.N. war crimes court" → ICTY."""
+        words = _SCAN_WORD.findall(text)
+        for index, word in enumerate(words):
+            if not word[0].isupper():
+                continue
+            for size in range(min(6, len(words) - index), 0, -1):
+                found = self.organization(" ".join(words[index:index + size]))
+                if found is not None:
+                    return found
+        return None
+
+    def demonym(self, word: str) -> str | None:
+        """The country of a people word ("Bosnian", "Serbs"), None for anything else (names, capitals)."""
+        entry = self._entry(normalize(word), word)
+        return entry.hit.code if entry is not None and entry.source == _DEMONYM else None
+
     def group_sector(self, text: str) -> str | None:
         """The sector of a known non-state group, party, movement, outlet or NGO: "Hamas" → REB,
         "Amnesty International" → NGO (data/groups.json)."""

@@ -25,9 +25,10 @@ noun alone ("Ukraine's accusation that…", "the delivery of drones") is an even
   REJECT; "X said Y must do Z" is X's REQUEST to Y, whether or not Z is itself an event;
 - a light verb takes its reading from its event noun ("staged a hunger strike", "converged for a rally");
   non-state actors blocking roads or bridges protest (PROTEST "obstruct"), a state blocking coerces;
-- a party with no country of its own takes the one its context gives: a place in its phrase ("students
-  throughout Paraguay"), the event's location, else the only country the sentence names besides the
-  other party's; nothing is guessed when the sentence names several.
+- a party with no country of its own takes the one its context gives, as news event coders do: a place
+  in its phrase ("students throughout Paraguay"), the event's location, else the only country the
+  sentence names besides the other party's, else the sentence's only country ("Peru is accused by
+  fishing unions": Peruvian unions); nothing is inferred when the sentence names several.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from parallax.annotate.entities import is_person_noun
+from parallax.annotate.entities import is_international_figure, is_person_noun
 from parallax.annotate.gazetteer import Gazetteer
 from parallax.attribute.cues import GROUP_SOURCES
 from parallax.attribute.speakers import COUNTRY_NOUNS, ORGANISATION_NOUNS, Speaker, SpeakerResolver
@@ -90,6 +91,9 @@ ACTOR_NOUNS = frozenset({"power", "ally", "rebel", "insurgent", "militant", "tro
                          "police", "policeman", "officer", "authorities", "hostage", "captive", "forum", "body",
                          "bloc", "grouping", "summit", "assembly", "coalition", "front", "movement", "league"})
 PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "throughout", "across", "near", "inside", "at", "around"})
+MEMBER_NOUNS = frozenset({"leader", "member", "supporter", "official", "representative", "delegation", "head",
+                          "chief", "spokesman", "spokeswoman", "spokesperson", "activist", "militant", "fighter",
+                          "government", "commander", "envoy", "delegate"})
 STATIVE_PARTICIPLES = frozenset({"oppose", "engage", "involve", "commit", "determine", "prepare", "resolve",
                                  "dedicate", "devote", "pledge", "inclined"})
 GATHERING_VERBS = frozenset({"converge", "gather", "assemble", "march", "rally", "mass", "join", "stage",
@@ -383,8 +387,10 @@ class _Context:
 
     def _international(self, party: Party) -> bool:
         """An international organisation or one of its officials: it belongs to no country."""
+        if party.speaker.name and is_international_figure(party.speaker.name):
+            return True
         names = (party.speaker.name, party.text, *self.resolver.roles_of(party.speaker.name))
-        return any(name and self.gazetteer.organization(name) for name in names) or self._sector(party) == "IGO"
+        return any(name and self.gazetteer.organization_in(name) for name in names) or self._sector(party) == "IGO"
 
     def _state(self, party: Party) -> bool:
         """Whether a party is a state or one of its arms (government, army, police, courts) or an IGO."""
@@ -515,14 +521,20 @@ class _Context:
         return None
 
     def _located_in(self, head: Token) -> str | None:
-        """ "Demonstrators in Baghdad", "opposition parties in Nepal": a group placed in a country."""
+        """ "Demonstrators in Baghdad", "opposition parties in Nepal": a group placed in a country;
+        "leaders of the Azadliq coalition", "members of Hamas": people of a group take its country."""
         if head.pos_ != "NOUN":
             return None
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "from", "of"):
                 for place in child.children:
-                    if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC"):
+                    if place.dep_ != "pobj":
+                        continue
+                    if place.ent_type_ in ("GPE", "LOC"):
                         return self.gazetteer.country_code(place.text, entity_type=place.ent_type_)
+                    if child.lower_ == "of" and head.lemma_.lower() in MEMBER_NOUNS:
+                        start, end = _core_span(place)
+                        return self.resolver.resolve(place, (start, end)).country or self._country_in(place)
         return None
 
     def _attribution_around(self, offset: int) -> Attribution | None:
@@ -583,7 +595,7 @@ class _Context:
                      if entity.country and entity.type in ("GPE", "NORP", "LOC")}
             if len(named - {skip}) == 1:
                 country = next(iter(named - {skip}))
-            elif len(named) == 1 and party.speaker.type == "PERSON":
+            elif len(named) == 1:
                 country = skip  # "Fijian rebels will release Prime Minister Chaudhry": one country in play
         if country is None:
             return party
