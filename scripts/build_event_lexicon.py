@@ -176,6 +176,11 @@ CORRECTIONS: dict[str, tuple[str, str | None, str | None, str]] = {
             "Use tactics of violent repression: the table put the context 'pro_autocracy' in the mode column."),
     "195": ("ASSAULT", "aerial", None, "Employ aerial weapons: PLOVER 0.8 has the 'aerial' mode for aircraft."),
     "1712": ("ASSAULT", "destroy", None, "Destroy property: PLOVER ASSAULT 'destroy' ('seize' is a COERCE mode)."),
+    "0813": ("CONCEDE", None, "legal",
+             "Ease curfew: PLOVER 0.8's CONCEDE definition names 'removing curfews'; the table says RETREAT."),
+    "0814": ("CONCEDE", None, "legal",
+             "Ease state of emergency or martial law: an easing of legal restrictions is CONCEDE by PLOVER 0.8's "
+             "definition; the table says RETREAT."),
 }
 # PLOVER 0.8 REQUEST is "all requests, demands, and orders": CAMEO's appeals (02x), dropped in PLOVER's
 # earlier drafts when DEMAND was narrower, are requests. Modes by analogy with the 10x demands.
@@ -225,6 +230,9 @@ OBJECT_SETS: dict[str, tuple[str, ...]] = {
                 "reservist", "reserve", "personnel", "marine", "paratrooper", "contingent", "peacekeeper",
                 "warship", "tank", "police", "militia", "fighter"),
     # People who can be released or freed.
+    # Restrictions that can be lifted or eased (PLOVER CONCEDE).
+    "@restrictions": ("curfew", "restriction", "ban", "emergency", "measure", "martial law", "siege", "blockade",
+                      "censorship", "control", "limit", "travel ban", "state of emergency", "lockdown"),
     "@detainees": ("prisoner", "hostage", "detainee", "captive", "inmate", "dissident", "activist", "journalist",
                    "soldier", "pow", "civilian", "person", "people"),
     # Claims that can be rejected or dismissed.
@@ -537,6 +545,12 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     sup("beg", "REQUEST", None, cameo="020", note="an urgent request"),
     sup("urge", "REQUEST", None, cameo="100", note="only in PETRARCH2's comments (DEMAND block), not a verb entry"),
     # CONCEDE
+    *(sup(lemma, "CONCEDE", None, cameo="081", context="legal", objects=["@restrictions"],
+          note="PLOVER CONCEDE: easing administrative or legal restrictions, removing curfews")
+      for lemma in ("lift", "ease", "relax", "shorten", "loosen", "end", "scrap", "remove", "rescind", "revoke")),
+    *(sup(lemma, "CONCEDE", None, cameo="083", objects=["@proposals"],
+          note="acceding to demands is a concession (PLOVER CONCEDE, CAMEO 083)")
+      for lemma in ("accept", "meet", "heed", "grant")),
     sup("admit", "CONCEDE", None, note="PETRARCH2 050 (support); admitting fault is a verbal concession"),
     sup("confess", "CONCEDE", None, note="PETRARCH2 050 (support); a confession concedes"),
     sup("acknowledge", "CONCEDE", None, note="PETRARCH2 015 (dropped); acknowledging a fault or claim concedes"),
@@ -569,6 +583,10 @@ SUPPLEMENT_VERBS: list[tuple[str, Entry]] = [
     sup("boycott", "PROTEST", "boycott", cameo="143",
         note="PETRARCH2 163, now SANCTION; a boycott by people is PROTEST"),
     # MOBILIZE
+    *(sup(lemma, "MOBILIZE", "troops", cameo="154", objects=["@forces"], note="reinforcing forces in an area")
+      for lemma in ("strengthen", "reinforce", "bolster", "beef", "boost", "increase", "expand")),
+    sup("demobilize", "RETREAT", "disarm", cameo="0873", context="military", note="demobilising fighters disarms"),
+    sup("demobilise", "RETREAT", "disarm", cameo="0873", context="military", note="British spelling"),
     sup("deploy", "MOBILIZE", None, cameo="154", note="PETRARCH2's SEND block has no default; deploying forces"),
     sup("deploy", "MOBILIZE", None, cameo="154", objects=["@forces", "@weapons"],
         note="deploying troops or weapons: MOBILIZE (PETRARCH2 also has 072 military aid for 'send troops')"),
@@ -722,6 +740,8 @@ NOUNS: list[tuple[str, Entry]] = [
     noun("offer", "AGREE", None, cameo="030", note="an offer"),
     noun("commitment", "AGREE", None, cameo="030", note="a commitment"),
     # CONSULT
+    noun("welcome", "CONSULT", "visit", cameo="043", note="'gave a warm welcome to': hosting a visitor"),
+    noun("hearing", "ACCUSE", "investigate", cameo="090", context="legal", note="a court or committee hearing"),
     noun("talk", "CONSULT", None, cameo="040", note="talks"),
     noun("meeting", "CONSULT", None, cameo="040", note="a meeting"),
     noun("summit", "CONSULT", "multilateral", cameo="040", note="a summit"),

@@ -270,3 +270,19 @@ def test_former_country_names_map_to_the_successor_state(
     article = analyse(stages, "Zaire expelled two Belgian diplomats on Friday.", published="1990-06-01")
     expelled = event(article, "expelled")
     assert (expelled.actor_country, expelled.target_country) == ("COD", "BEL")
+
+
+def test_easing_restrictions_is_a_concession_and_willingness_a_promise(
+        stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Bolivia lifted the night curfew in Cochabamba on Sunday.")
+    assert event(article, "lifted").type == "CONCEDE"
+    willing = analyse(stages, "Armenia is willing to withdraw its troops from the border villages.")
+    assert event(willing, "withdraw").type == "AGREE"  # willingness to retreat is a promise now
+    future = analyse(stages, "Armenia will withdraw its troops from the border villages.")
+    assert event(future, "withdraw").type == "RETREAT"  # PLOVER: RETREAT + future stays RETREAT
+    assert event(future, "withdraw").modality == "future"
+
+
+def test_a_mission_named_by_its_purpose(stages: tuple[Annotator, Attributor, EventExtractor]) -> None:
+    article = analyse(stages, "Norway undertook a mediation mission between Colombia and the ELN rebels.")
+    assert event(article, "mission").type == "CONSULT"

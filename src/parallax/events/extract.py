@@ -51,8 +51,9 @@ from parallax.records import Attribution, DateMention, Entity, Event, EventStatu
 
 LIGHT_VERBS = frozenset({"issue", "impose", "announce", "make", "launch", "carry", "conduct", "level", "file",
                          "lodge", "stage", "hold", "deliver", "provide", "give", "extend", "place", "slap",
-                         "introduce", "adopt", "approve", "unveil", "expand", "lift", "ease", "mount", "organize",
-                         "organise", "begin", "start", "continue", "undertake", "renew", "resume", "call", "declare"})
+                         "introduce", "adopt", "approve", "unveil", "expand", "mount", "organize",
+                         "organise", "begin", "start", "continue", "undertake", "renew", "resume", "call", "declare",
+                         "open", "put", "order"})
 # Verbs that only carry an event noun: "issued a declaration" is no event of its own.
 EMPTY_VERBS = frozenset({"issue", "make", "carry", "conduct", "level", "file", "lodge", "stage", "hold", "place",
                          "mount", "organize", "organise", "undertake", "begin", "start", "continue"})
@@ -103,9 +104,11 @@ CONTAINER_NOUNS = frozenset({"program", "programme", "effort", "operation", "cam
                              "process", "mission", "initiative", "drive"})
 NAMING_VERBS = frozenset({"call", "label", "brand", "term", "dub", "describe", "name"})
 NOT_PARTIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-# PLOVER codes an announced act by its quad class: material conflict → THREATEN, cooperation → AGREE.
+# PLOVER codes an announced act by its quad class: material conflict → THREATEN, cooperation → AGREE
+# (but "RETREAT + future and CONCEDE + future … do not reduce to AGREE", the ontology's AGREE notes say;
+# a stated willingness to retreat or concede is still AGREE by its definition, see `_announcement`).
 ANNOUNCEMENT_OF = {**dict.fromkeys(("ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"), "THREATEN"),
-                   **dict.fromkeys(("AID", "RETREAT", "COOPERATE", "SUPPORT", "CONCEDE", "CONSULT"), "AGREE")}
+                   **dict.fromkeys(("AID", "COOPERATE", "SUPPORT", "CONSULT"), "AGREE")}
 ANNOUNCED = frozenset({"future", "intention", "possibility", "condition"})
 REPORTED_MARKERS = frozenset({"reportedly", "allegedly", "purportedly", "apparently", "supposedly"})
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
@@ -209,6 +212,8 @@ def _announcement(event: Event) -> Event | None:
     if event.negated or event.modality not in ANNOUNCED:
         return None
     kind = ANNOUNCEMENT_OF.get(event.type)
+    if kind is None and event.modality == "intention" and event.type in ("RETREAT", "CONCEDE"):
+        kind = "AGREE"  # "willing to withdraw" indicates willingness (AGREE); "will withdraw" stays RETREAT
     if kind is None:
         return None
     return dataclasses.replace(event, type=kind, mode=None, context=None, cameo=None, modality=None, quantities=[])
@@ -401,6 +406,10 @@ class _Context:
         """The event a noun names, asked with each of its modifiers, nearest first: the first modifier
         that changes the reading decides ("a 24-hour hunger strike" is a hunger strike)."""
         lemma, of_object = noun.lemma_.lower(), _of_object_lemma(noun)
+        if lemma in CONTAINER_NOUNS:  # "a mediation mission" is a mediation
+            inner = next((child for child in reversed(list(noun.lefts)) if child.dep_ == "compound"), None)
+            if inner is not None:
+                return self.lexicon.noun(inner.lemma_.lower(), of_object=of_object, modifier=None)
         plain = self.lexicon.noun(lemma, of_object=of_object, modifier=None)
         for modifier in sorted((child for child in noun.children if child.dep_ in ("compound", "amod")),
                                key=lambda child: -child.i):
