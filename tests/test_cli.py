@@ -39,7 +39,7 @@ def test_demo_corpus_end_to_end(tmp_path: Path) -> None:
     assert code == 0, output
     document = json.loads(export(db))
     articles = document["articles"]
-    assert document["stories"] == []
+    assert len(document["stories"]) >= 3  # the stories stage ran (tests/test_stories_cli.py looks closer)
     assert len(articles) >= 12
     assert all(set(a) >= CONTRACT_ARTICLE_FIELDS for a in articles)
     outlets = {a["outlet"] for a in articles if a["outlet"]}

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -64,6 +64,9 @@ DbOption = Annotated[
                  help="Store: a SQLite file path or a SQLAlchemy URL (postgresql://…)."),
 ]
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+
+if TYPE_CHECKING:
+    from parallax.stories.runner import StoriesSummary
 
 
 def open_store(db: str | None) -> Store:
@@ -137,6 +140,8 @@ def analyze(
     timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
     allow_private_urls: Annotated[bool, typer.Option(
         help="Allow fetching loopback, private and link-local addresses (off: refused).")] = False,
+    stories: Annotated[bool, typer.Option(
+        "--stories/--no-stories", help="Group the new articles into stories and align their claims.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest and clean news pages into the store.
@@ -169,15 +174,28 @@ def analyze(
                             stored=summary.counts["stored"], failed=summary.counts["failed"])
 
         summary = pipeline.run(records, progress=report)
+        placed = _update_stories(store, progress, quiet) if stories and nlp else None
     elapsed = time.perf_counter() - started
     store.close()
     if not quiet:
         console().print(_summary_table(summary, elapsed))
+        if placed is not None and placed.placed:
+            console().print(f"stories: {placed.placed} articles placed ({placed.reprints} reprints), "
+                            f"{placed.new_stories} new stories, {placed.rebuilt} rebuilt", highlight=False)
         for failure in summary.failures[:20]:
             errors().print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
         if len(summary.failures) > 20:
             errors().print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
     raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
+
+
+def _update_stories(store: Store, progress: Progress, quiet: bool) -> StoriesSummary:
+    """The stories stage over what the run stored: place new articles, rebuild the stories they join."""
+    from parallax.stories.runner import StoryRunner
+
+    task = progress.add_task("stories", total=None, rate=0.0, stored=0, failed=0, visible=not quiet)
+    runner = StoryRunner(store)
+    return runner.update(lambda done: progress.update(task, completed=done.placed))
 
 
 @app.command()
@@ -421,6 +439,165 @@ def events(
                       Text(_event_status(event)), Text(event.date or ""), Text(_trim(event.text)),
                       Text(f"{ref.id[:8]} {ref.outlet or ''}".strip()))
     console().print(table)
+
+
+@app.command(name="stories")
+def list_stories(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=0, help="How many to list; 0 lists all.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table.")] = False,
+) -> None:
+    """List stories, latest first: outlets, articles and claims of each.
+
+    Example: [bold]parallax stories --limit 20[/bold]
+    """
+    store = open_store(db)
+    rows = store.stories.list_stories(limit=limit or None)
+    store.close()
+    if as_json:
+        for row in rows:
+            console().print_json(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} stories", header_style="bold")
+    for column in ("id", "title", "articles", "outlets", "claims", "dates"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        dates = " – ".join(d for d in dict.fromkeys((row["first_date"], row["last_date"])) if d)
+        table.add_row(row["id"], Text(row["title"] or ""), str(row["article_count"]), str(row["outlet_count"]),
+                      str(row["claim_count"]), dates)
+    console().print(table)
+
+
+STATUS_STYLE = {"corroborated": "green", "single-source": "yellow", "disputed": "red"}
+CELL_MARK = {"reports": ("●", "green", "reports"), "omits": ("·", "dim", "omits"),
+             "contradicts": ("✗", "red", "contradicts")}
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="Story id or id prefix.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole story record as JSON.")] = False,
+) -> None:
+    """One story: its articles, its claims with their status, the claim matrix, the quote ledger and numbers.
+
+    Example: [bold]parallax story s3f2a[/bold]
+    """
+    store = open_store(db)
+    record = store.stories.get_story(story_id)
+    store.close()
+    if record is None:
+        errors().print(f"no story {story_id!r} (see `parallax stories`)")
+        raise typer.Exit(EXIT_USAGE)
+    if as_json:
+        console().print_json(json.dumps(record, ensure_ascii=False))
+        return
+    out = console()
+    out.print(Text(f"{record['title'] or '(no title)'}", style="bold"), Text(f"  {record['id']}", style="dim"))
+    articles = Table(title="articles", header_style="bold")
+    for column in ("id", "outlet", "date", "lang", "title"):
+        articles.add_column(column, overflow="fold")
+    for article in record["articles"]:
+        reprint = f" (reprint of {article['reprint_of'][:8]})" if article.get("reprint_of") else ""
+        articles.add_row(article["id"][:8], Text((article["outlet"] or "?") + reprint), article["published"] or "",
+                         article["language"] or "", Text(article["title"] or ""))
+    out.print(articles)
+    outlets = record["outlets"]
+    matrix = Table(title="claims × outlets", header_style="bold")
+    matrix.add_column("claim", overflow="fold", ratio=3)
+    matrix.add_column("status")
+    for outlet in outlets:
+        matrix.add_column(Text(outlet), justify="center")
+    for claim in record["claims"]:
+        speaker = f"{claim['speaker']}: " if claim.get("speaker") else ""
+        cells = []
+        for outlet in outlets:
+            mark, style, label = CELL_MARK[record["matrix"][claim["id"]].get(outlet, "omits")]
+            cells.append(Text(f"{mark} {label}", style=style))
+        status = Text(claim["status"], style=STATUS_STYLE.get(claim["status"], ""))
+        matrix.add_row(Text(speaker + _trim(claim["summary"], 140)), status, *cells)
+    out.print(matrix)
+    disputed = [c for c in record["claims"] if c["disputed_by"]]
+    by_id = {c["id"]: c for c in record["claims"]}
+    for claim in disputed:
+        for other, reason in zip(claim["disputed_by"], claim["dispute_reasons"], strict=False):
+            if other in by_id and claim["id"] < other:
+                out.print(Text("disputed: ", style="red"), Text(_trim(claim["summary"], 100)), Text("  ⟷  "),
+                          Text(_trim(by_id[other]["summary"], 100)), Text(f"  ({reason})", style="dim"))
+    for speaker, entries in record["quote_ledger"].items():
+        for entry in entries:
+            if len(entry["wordings"]) < 2:
+                continue
+            out.print(Text(f"{speaker}", style="bold"), Text(f" — {_trim(entry['summary'], 100)}"))
+            for wording in entry["wordings"]:
+                out.print(Text(f"   {wording['outlet'] or wording['article_id'][:8]} [{wording['wording']}]: ",
+                               style="dim"), Text(_trim(wording["text"], 140)))
+    for unit, rows in record["numbers"].items():
+        if len({row["outlet"] for row in rows}) < 2 and len({row["text"] for row in rows}) < 2:
+            continue
+        figures = "; ".join(f"{row['outlet'] or '?'}: {row['text']}" for row in rows)
+        out.print(Text(f"{unit}: ", style="bold"), Text(figures))
+
+
+@app.command()
+def merge(
+    story_ids: Annotated[list[str], typer.Argument(help="Two or more story ids: the first keeps its id.")],
+    db: DbOption = None,
+) -> None:
+    """Merge stories into the first one; the decision is kept across later runs.
+
+    Example: [bold]parallax merge s3f2a s9c01[/bold]
+    """
+    store = open_store(db)
+    ids = [_story_id_or_exit(store, given) for given in story_ids]
+    if len(set(ids)) < 2:
+        errors().print("merge needs two different stories")
+        raise typer.Exit(EXIT_USAGE)
+    from parallax.stories.runner import StoryRunner
+
+    record = StoryRunner(store).merge(ids[0], ids[1:])
+    store.close()
+    console().print(f"merged into {ids[0]}: {len(record['article_ids']) if record else 0} articles")
+
+
+@app.command()
+def split(
+    story_id: Annotated[str, typer.Argument(help="The story to split.")],
+    article_ids: Annotated[list[str], typer.Argument(help="Articles (ids or prefixes) to move to a new story.")],
+    db: DbOption = None,
+) -> None:
+    """Move articles out of a story into a new one; the decision is kept across later runs.
+
+    Example: [bold]parallax split s3f2a 8c1e 77ab[/bold]
+    """
+    store = open_store(db)
+    sid = _story_id_or_exit(store, story_id)
+    members = store.stories.members(sid)
+    chosen = []
+    for given in article_ids:
+        matches = [m for m in members if m.startswith(given)]
+        if len(matches) != 1:
+            errors().print(f"{given!r} names {len(matches)} articles of story {sid}")
+            raise typer.Exit(EXIT_USAGE)
+        chosen.append(matches[0])
+    from parallax.stories.runner import StoryRunner
+
+    try:
+        new_id = StoryRunner(store).split(sid, chosen)
+    except ValueError as error:
+        errors().print(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
+    finally:
+        store.close()
+    console().print(f"split {len(chosen)} articles from {sid} into {new_id}")
+
+
+def _story_id_or_exit(store: Store, given: str) -> str:
+    record = store.stories.get_story(given)
+    if record is None:
+        errors().print(f"no story {given!r} (see `parallax stories`)")
+        raise typer.Exit(EXIT_USAGE)
+    return record["id"]
 
 
 @app.command()

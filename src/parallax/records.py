@@ -220,6 +220,62 @@ class Failure:
         return asdict(self)
 
 
+ClaimStatus = Literal["corroborated", "single-source", "disputed"]
+
+
+@dataclass(slots=True)
+class ClaimMention:
+    """One place a source reports a claim: the evidence text with its offsets in that article."""
+
+    article_id: str
+    text: str  # the attributed content, or the event's sentence, or (unparsed languages) the sentence
+    start: int
+    end: int
+    kind: str  # "attribution", "event" or "sentence"
+    sentence: str | None = None  # the whole sentence(s) the mention was read from
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    speaker: str | None = None  # canonical name of who says it, when known
+    speaker_text: str | None = None
+    speaker_country: str | None = None
+    stance: str | None = None  # the attribution's cue stance: deny, admit, accuse, demand, warn
+    negated: bool = False
+    event_type: str | None = None  # PLOVER type when the mention is an event
+    actor_country: str | None = None
+    target_country: str | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Claim:
+    """What a story's sources report, aligned across articles and languages, with its status."""
+
+    id: str
+    summary: str  # an extracted sentence, never generated text
+    speaker: str | None
+    status: ClaimStatus
+    mentions: list[ClaimMention] = field(default_factory=list)
+    disputed_by: list[str] = field(default_factory=list)  # ids of the claims that contradict it
+    dispute_reasons: list[str] = field(default_factory=list)  # one line per contradiction: why
+    outlets: list[str] = field(default_factory=list)  # independent outlets reporting it (reprints folded)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Contradiction:
+    """Two claims that cannot both hold, and why (the rule that found it)."""
+
+    claim_id: str
+    other_id: str
+    reason: str
+
+
 Record = RawDocument | Article | ParsedArticle | Failure
 
 _SPACE = re.compile(r"\s+")

@@ -10,7 +10,7 @@ segments on the annotations; every field of `Event`, `Quantity` and `DateMention
 event's `actor`, `target` and `according_to`, looked up by `EventNames` (events carry no entity
 type, see there). Articles are read a page at a time with their annotations, so memory stays
 bounded. The CSV has one row per article, with the number of entity mentions, attributions, events,
-quantities and dates. Fields later stages fill are present and empty until those stages exist.
+quantities and dates. Stories are the stories stage's records as stored (`stories.story`).
 
 `events-csv` writes one row per event, with columns named after GDELT 2.0's event table where one
 applies (GDELT 2.0 Event Codebook), then our own:
@@ -317,8 +317,18 @@ def write_export(store: Store, out: TextIO, fmt: ExportFormat = "json") -> int:
                              **{name: len(record[name])
                                 for name in ("entities", "attributions", "events", "quantities", "dates")}})
     if fmt == "json":
-        out.write('\n], "stories": []}\n')
+        out.write('\n], "stories": [')
+        for number, story in enumerate(iter_story_records(store)):
+            out.write(("," if number else "") + "\n" + json.dumps(story, ensure_ascii=False))
+        out.write("\n]}\n")
     return count
+
+
+def iter_story_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Every story record as stored (contract fields id, title, article_ids, claims with id, summary,
+    speaker, status, mentions with article_id and text, disputed_by; and our own: articles, outlets,
+    matrix, timeline, quote_ledger, numbers, dates)."""
+    yield from store.stories.iter_stories()
 
 
 def export_string(store: Store, fmt: ExportFormat = "json") -> str:

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, tuple_, update
 
@@ -63,6 +63,9 @@ EVENT_FIELDS = ["type", "text", "start", "end", "trigger", "trigger_start", "tri
 DATE_FIELDS = ["text", "start", "end", "value", "granularity", "reference", "relation"]
 QUANTITY_FIELDS = ["text", "start", "end", "value", "unit", "qualifier", "approximate", "low", "high", "kind"]
 _IN_CHUNK = 500  # ids per IN (…) clause: well under every backend's bound-parameter limit
+
+if TYPE_CHECKING:
+    from parallax.store.stories import StoryStore
 
 NameKey = tuple[str, str, str | None]  # (canonical, type, country) of an entity, or of a speaker
 
@@ -117,6 +120,13 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def stories(self) -> StoryStore:
+        """The stories stage's tables (placements, story records, user decisions)."""
+        from parallax.store.stories import StoryStore
+
+        return StoryStore(self.engine)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -243,6 +253,19 @@ class Store:
             if with_annotations:
                 _attach_annotations(connection, [article])
         return article
+
+    def get_articles(self, ids: Sequence[str], *, with_annotations: bool = True) -> list[Article]:
+        """The articles with these ids (those that exist), in the order asked."""
+        found: dict[str, Article] = {}
+        with self.engine.connect() as connection:
+            for first in range(0, len(ids), 500):
+                chunk = list(ids[first:first + 500])
+                page = [_article_from_row(row._mapping)
+                        for row in connection.execute(select(articles).where(articles.c.id.in_(chunk)))]
+                if with_annotations:
+                    _attach_annotations(connection, page)
+                found.update((article.id, article) for article in page)
+        return [found[i] for i in ids if i in found]
 
     def replace_annotations(self, article_id: str, entities: Sequence[Entity],
                             attributions: Sequence[Attribution], *, events: Sequence[Event] = (),

@@ -2,7 +2,8 @@
 
 Owns the table definitions: `articles` and the `inputs` ledger (version 1), the per-article
 annotations `entities` and `attributions` (version 2), and `events`, `dates` and `quantities`
-(version 3). Annotation rows go with their article (ON DELETE CASCADE), keep the article's offsets
+(version 3), and the stories stage's `article_stories`, `stories` and `story_decisions` (version 4).
+Annotation rows go with their article (ON DELETE CASCADE), keep the article's offsets
 and a `position` that keeps the order of the article's list. A tiny versioned scheme rather than Alembic:
 the schema is small, migrations ship inside the package and run at open time, each in its own
 transaction, recorded in `parallax_schema`.
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -211,6 +213,52 @@ quantities = Table(
 )
 
 
+# What the stories stage knows of an article (stories.features.ArticleFeatures) and where it went: its
+# story, the original it reprints, and whether a user placed it there (then the clustering leaves it).
+article_stories = Table(
+    "article_stories",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(16), nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32 × 512, unit length
+    Column("minhash", LargeBinary, nullable=False),  # uint64 × 128
+    Column("entities", JSON, nullable=False, default=list),
+    Column("day", Integer),
+    Column("reprint_of", String(32)),
+    Column("score", Float),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("placed_at", String(32), nullable=False),
+    Index("ix_article_stories_story_id", "story_id"),
+)
+
+# One row per story: its record (records-like JSON: claims, matrix, ledger, numbers, timeline) rebuilt
+# whenever its articles change.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("title", Text),
+    Column("article_count", Integer, nullable=False, default=0),
+    Column("outlet_count", Integer, nullable=False, default=0),
+    Column("claim_count", Integer, nullable=False, default=0),
+    Column("first_date", String(10)),
+    Column("last_date", String(10)),
+    Column("record", JSON, nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_stories_last_date", "last_date"),
+)
+
+# Merges and splits asked by users, in order: kept so they are never undone by later runs.
+story_decisions = Table(
+    "story_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # merge | split
+    Column("payload", JSON, nullable=False),
+    Column("made_at", String(32), nullable=False),
+)
+
+
 def _create_v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[articles, inputs])
 
@@ -223,8 +271,12 @@ def _create_v3(connection: Connection) -> None:
     metadata.create_all(connection, tables=[events, dates, quantities])
 
 
+def _create_v4(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[article_stories, stories, story_decisions])
+
+
 # Append new migrations; never edit or reorder the ones released.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3, _create_v4]
 LATEST_VERSION = len(MIGRATIONS)
 
 

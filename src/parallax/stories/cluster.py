@@ -1,0 +1,207 @@
+"""Streaming story clustering and reprint detection: each new article joins a story or starts one.
+
+Our own code over two libraries, because no library does online clustering with these signals:
+
+- **Reprints** (`ReprintFinder`): datasketch's MinHash LSH over word 5-shingles. An article whose estimated
+  Jaccard similarity with an earlier one is at least `reprint_threshold` is a copy: it joins the earlier
+  article's story and names, as `reprint_of`, the earliest-published article of its copy group (the
+  original, whatever order they arrive in: the group's root is kept, a thousand copies of one wire story
+  all point at one original). Reprints are not independent sources later on.
+- **Stories** (`StoryClusterer`): an approximate nearest-neighbour index (usearch, cosine) over the
+  article vectors of `features`. A new article is compared with its `neighbours` nearest articles; a
+  neighbour counts when both dates are known and within `window_days` of each other (or a date is
+  missing). Its score is the cosine plus `entity_weight` × the Jaccard overlap of the two articles'
+  entity sets; the article joins the story of the best-scoring neighbour when that score reaches
+  `threshold`, else it starts a new story. Nothing already assigned moves: a batch adds to what is there
+  (no recomputation), so decisions a user made (merge, split) stay as they are.
+
+Thresholds are settings, tuned on ECB+ train (`bench/stories_ecbplus.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
+
+
+@dataclass(slots=True, frozen=True)
+class ClusterSettings:
+    threshold: float = 0.62
+    entity_weight: float = 0.35
+    window_days: int = 10
+    neighbours: int = 30
+    reprint_threshold: float = 0.8
+
+
+@dataclass(slots=True)
+class Assignment:
+    """Where one article went: its story, and the original it reprints (None when it is no copy)."""
+
+    article_id: str
+    story_id: str
+    reprint_of: str | None = None
+    score: float = 0.0  # the best neighbour's score (1.0 for a reprint, 0.0 for a new story)
+
+
+def story_id_for(article_id: str) -> str:
+    """A story's id, stable: derived from the article that started it."""
+    return "s" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:11]
+
+
+class ReprintFinder:
+    """MinHash LSH over the articles seen so far."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
+        self._signatures: dict[str, MinHash] = {}
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._signatures
+
+    def add(self, article_id: str, hashvalues: np.ndarray) -> None:
+        if article_id in self._signatures:
+            return
+        signature = MinHash(num_perm=PERMUTATIONS, hashvalues=hashvalues, scheme=SCHEME)
+        self._signatures[article_id] = signature
+        self._lsh.insert(article_id, signature)
+
+    def copies_of(self, hashvalues: np.ndarray) -> list[tuple[str, float]]:
+        """Earlier articles this text is a copy of, with their estimated Jaccard similarity, best first."""
+        signature = MinHash(num_perm=PERMUTATIONS, hashvalues=hashvalues, scheme=SCHEME)
+        found = []
+        for other in self._lsh.query(signature):
+            similarity = signature.jaccard(self._signatures[other])
+            if similarity >= self.threshold:
+                found.append((other, similarity))
+        return sorted(found, key=lambda item: -item[1])
+
+
+class StoryClusterer:
+    """The clustering state (index, reprint finder, assignments) and the rule that adds to it.
+
+    Memory per article: its vector in the index (half precision), its day and entity set, its story; the
+    MinHash signature only when one is given (an empty signature skips reprint detection).
+    """
+
+    CHUNK = 1024  # articles searched and placed together; earlier ones in the chunk are compared directly
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        from usearch.index import Index
+
+        self.settings = settings or ClusterSettings()
+        self._index = Index(ndim=DIMENSIONS, metric="cos", dtype="f16")
+        self._keys: list[str] = []  # index key → article id
+        self._known: dict[str, tuple[int | None, frozenset[str]]] = {}  # article id → (day, entities)
+        self.story_of: dict[str, str] = {}
+        self.reprint_of: dict[str, str] = {}
+        self.reprints = ReprintFinder(self.settings.reprint_threshold)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def load(self, features: Iterable[ArticleFeatures], stories: dict[str, str],
+             reprints: dict[str, str] | None = None) -> None:
+        """State from the store: articles already placed, their stories and the reprints known."""
+        chunk: list[ArticleFeatures] = []
+        for feature in features:
+            if feature.article_id not in stories or feature.article_id in self._known:
+                continue
+            self._remember(feature, stories[feature.article_id])
+            chunk.append(feature)
+            if len(chunk) >= self.CHUNK:
+                self._index_vectors(chunk)
+                chunk = []
+        self._index_vectors(chunk)
+        self.reprint_of.update(reprints or {})
+
+    def add(self, batch: Sequence[ArticleFeatures]) -> list[Assignment]:
+        """Place a batch of new articles, oldest first (an original before its copies, when dates say so)."""
+        ordered = sorted((f for f in batch if f.article_id not in self._known),
+                         key=lambda f: (f.day if f.day is not None else 1 << 30, f.article_id))
+        out = []
+        for first in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[first:first + self.CHUNK]
+            vectors = np.stack([f.vector for f in chunk]).astype(np.float32)
+            found = self._search(vectors)
+            within = vectors @ vectors.T  # each article against the earlier ones of its chunk
+            for position, feature in enumerate(chunk):
+                assignment = self._reprint(feature)
+                if assignment is None:
+                    candidates = found[position] + [(chunk[earlier].article_id, float(within[position, earlier]))
+                                                    for earlier in range(position)]
+                    assignment = self._best(feature, candidates)
+                self._remember(feature, assignment.story_id)
+                if assignment.reprint_of:
+                    self.reprint_of[feature.article_id] = assignment.reprint_of
+                out.append(assignment)
+            self._index_vectors(chunk)
+        return out
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _remember(self, feature: ArticleFeatures, story_id: str) -> None:
+        self._known[feature.article_id] = (feature.day, feature.entities)
+        self.story_of[feature.article_id] = story_id
+        if len(feature.minhash):
+            self.reprints.add(feature.article_id, feature.minhash)
+
+    def _index_vectors(self, features: Sequence[ArticleFeatures]) -> None:
+        if not features:
+            return
+        first = len(self._keys)
+        self._keys.extend(f.article_id for f in features)
+        keys = np.arange(first, first + len(features), dtype=np.uint64)
+        self._index.add(keys, np.stack([f.vector for f in features]).astype(np.float32))
+
+    def _search(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
+        if not self._keys:
+            return [[] for _ in range(len(vectors))]
+        matches = self._index.search(vectors, self.settings.neighbours)
+        if not hasattr(matches, "counts"):  # one query: usearch answers with a single Matches
+            return [[(self._keys[int(key)], 1.0 - float(distance))
+                     for key, distance in zip(matches.keys, matches.distances, strict=True)]]
+        found = []
+        for row in range(len(vectors)):
+            count = int(matches.counts[row])
+            found.append([(self._keys[int(key)], 1.0 - float(distance))
+                          for key, distance in zip(matches.keys[row][:count], matches.distances[row][:count],
+                                                   strict=True)])
+        return found
+
+    def _reprint(self, feature: ArticleFeatures) -> Assignment | None:
+        if not len(feature.minhash):
+            return None
+        copies = [(other, similarity) for other, similarity in self.reprints.copies_of(feature.minhash)
+                  if other != feature.article_id]
+        if not copies:
+            return None
+        other = copies[0][0]
+        original = self.reprint_of.get(other, other)
+        return Assignment(feature.article_id, self.story_of[other], reprint_of=original, score=1.0)
+
+    def _best(self, feature: ArticleFeatures, candidates: Sequence[tuple[str, float]]) -> Assignment:
+        settings = self.settings
+        best_story, best_score = None, 0.0
+        for other_id, cosine in candidates:
+            day, entities = self._known[other_id]
+            if feature.day is not None and day is not None and abs(feature.day - day) > settings.window_days:
+                continue
+            score = cosine + settings.entity_weight * _jaccard(feature.entities, entities)
+            if score > best_score:
+                best_story, best_score = self.story_of[other_id], score
+        if best_story is not None and best_score >= settings.threshold:
+            return Assignment(feature.article_id, best_story, score=best_score)
+        return Assignment(feature.article_id, story_id_for(feature.article_id), score=best_score)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

