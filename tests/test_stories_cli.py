@@ -17,7 +17,8 @@ from tests.pages import EXAMPLES
 runner = CliRunner(env={"COLUMNS": "250"})
 STORIES = {"fishing": {"Coastline Daily", "El Faro Austral", "The Andes Monitor"},
            "dam": {"The Meridian Herald", "Folha do Atlântico", "Brasil Now English", "The Daily Lantern"},
-           "lender": {"Northbridge Post", "The Lakeside Observer", "Savannah Business Daily"}}
+           "lender": {"Northbridge Post", "The Lakeside Observer", "Savannah Business Daily",
+                      "Rheintal Wirtschaftsblatt"}}
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -51,6 +52,7 @@ def test_each_story_gathers_its_outlets_and_languages(demo: Path) -> None:
         assert len(homes) == 1, f"{name} is spread over {[s['title'] for s in homes]}"
     dam = story_of_outlets(document, STORIES["dam"])[0]
     assert {a["language"] for a in dam["articles"]} == {"en", "pt"}
+    assert {a["language"] for a in story_of_outlets(document, STORIES["lender"])[0]["articles"]} == {"en", "de"}
     assert {a["language"] for a in story_of_outlets(document, STORIES["fishing"])[0]["articles"]} >= {"en", "es"}
 
 
@@ -74,6 +76,11 @@ def test_claims_align_across_outlets_and_across_languages(demo: Path) -> None:
     assert statuses <= {"corroborated", "single-source", "disputed"} and "corroborated" in statuses
     crossing = [c for c in dam["claims"] if {by_id[m["article_id"]]["language"] for m in c["mentions"]} == {"en", "pt"}]
     assert crossing, "no claim of the Portuguese page aligned with its English translation"
+    lender = story_of_outlets(document, STORIES["lender"])[0]
+    german = [c for c in lender["claims"]
+              if {by_id[m["article_id"]]["language"] for m in c["mentions"]} >= {"en", "de"}]
+    assert len(german) >= 3, "the German translated copy's claims do not align with the English original's"
+    assert all(c["status"] != "single-source" for c in german)
     for claim in dam["claims"]:
         for mention in claim["mentions"]:
             article = by_id[mention["article_id"]]

@@ -6,7 +6,8 @@
 - The MinHash (datasketch) is over word 5-shingles of the whole cleaned text: a reprint or wire copy shares
   almost all of them whatever its clutter, a rewrite of the same story does not.
 - Entities are the canonical names of people, organisations and places, folded; the day is the published
-  date (else the page date) as a day number, None when the article has no date.
+  date (else the page date, else the first full date written in the text) as a day number, None when the
+  article has no date at all.
 
 `Embedder` owns the encoder: load it once per worker (`setup`), then embed batches of sentences.
 """
@@ -104,7 +105,11 @@ def minhash_of(text: str, permutations: int = PERMUTATIONS) -> np.ndarray:
 
 
 def article_day(article: Article) -> int | None:
-    for value in (article.published, article.page_date):
+    """The published date, else the page date, else the first full date the text itself writes out
+    ("May 3, 2013": an undated page about a dated event still belongs to its time)."""
+    written = next((d.value for d in article.dates if d.relation == "absolute" and d.granularity == "day"
+                    and d.value), None)
+    for value in (article.published, article.page_date, written):
         if value:
             try:
                 return dt.date.fromisoformat(value[:10]).toordinal()
