@@ -7,6 +7,7 @@ The vectors are hand-made unit vectors, no model: `related(base, cosine, other)`
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from parallax.records import Claim, ClaimMention, Contradiction, Quantity
 from parallax.stories.contradict import dispute_statuses, find_contradictions
 
 DIMENSIONS = 16
+_ARTICLES = itertools.count(1)  # each mention from its own article unless a test says otherwise
 
 
 def axis(index: int) -> np.ndarray:
@@ -32,8 +34,10 @@ def related(base: int, cosine: float, other: int) -> np.ndarray:
 def mention(text: str, *, speaker: str | None = None, speaker_text: str | None = None, stance: str | None = None,
             negated: bool = False, published: str | None = None, quantities: list[Quantity] | None = None,
             actor_country: str | None = None, target_country: str | None = None,
-            kind: str = "attribution") -> ClaimMention:
-    return ClaimMention(article_id="a1", text=text, start=0, end=len(text), kind=kind, speaker=speaker,
+            kind: str = "attribution", article_id: str | None = None, start: int = 0,
+            sentence: str | None = None) -> ClaimMention:
+    return ClaimMention(article_id=article_id or f"a{next(_ARTICLES)}", text=text, start=start,
+                        end=start + len(text), kind=kind, speaker=speaker, sentence=sentence,
                         speaker_text=speaker_text if speaker_text is not None else speaker, stance=stance,
                         negated=negated, published=published, quantities=quantities or [],
                         actor_country=actor_country, target_country=target_country)
@@ -111,7 +115,7 @@ def test_a_shared_name_alone_relates_a_denial_only_when_no_vector_says_otherwise
 
 
 def test_textual_denial_of_needing_help() -> None:
-    offer = claim("c1", mention("the ministry will send emergency funds to help the dockworkers' union",
+    offer = claim("c1", mention("the ministry will send emergency funds to help the Dockworkers' Union",
                                 speaker="Ministry of Labour"))
     refusal = claim("c2", mention("the union needs no help from anyone", speaker="Dockworkers' Union"))
     found = find_contradictions([offer, refusal], {"c1": axis(0), "c2": related(0, 0.5, 1)})
@@ -165,6 +169,23 @@ def test_reversal_in_the_other_order() -> None:
                                  published="2031-02-20"))
     found = find_contradictions([admitted, denied], {"c1": axis(0), "c2": related(0, 0.6, 1)})
     assert [c.reason for c in found] == ["reversal: Kestrel Freight first admitted, then denied"]
+
+
+def test_reversal_of_a_named_speaker_by_its_written_form() -> None:
+    denied = claim("c1", mention("that the dam's safety inspection was skipped", speaker="Valley Water Company",
+                                 speaker_text="The president", stance="deny", published="2031-05-01"))
+    admitted = claim("c2", mention("that the dam's annual safety inspection was skipped", speaker_text="The president",
+                                   stance="admit", published="2031-05-03"))
+    mayor = claim("c3", mention("that the dam's annual safety inspection was skipped", speaker_text="The mayor",
+                                stance="admit", published="2031-05-03"))
+    # one speaker's denial and admission can embed far apart: a shared word ("inspection") relates them
+    vectors = {"c1": axis(0), "c2": related(0, 0.3, 1), "c3": related(0, 0.3, 2)}
+    found = find_contradictions([denied, admitted, mayor], vectors)
+    assert found == [Contradiction("c1", "c2", "reversal: Valley Water Company first denied, then admitted")]
+    # two unnamed "presidents" may be two people: no reversal without a canonical name on one side
+    unnamed = claim("c1", mention("that the dam's safety inspection was skipped", speaker_text="The president",
+                                  stance="deny", published="2031-05-01"))
+    assert find_contradictions([unnamed, admitted], vectors) == []
 
 
 def test_no_reversal_on_unrelated_topics() -> None:
@@ -391,3 +412,104 @@ def test_dispute_statuses_skips_unknown_ids() -> None:
     dispute_statuses([lone], [Contradiction("c1", "c9", "negation: one says not")])
     assert lone.status == "single-source"
     assert lone.disputed_by == []
+
+
+# -- guards learnt from real stories --------------------------------------------------------------------------
+
+
+def test_the_same_words_are_never_compared() -> None:
+    resume = mention("the ferry to Kelmar will resume on Monday", speaker="Kelmar Transit", article_id="x1",
+                     start=120)
+    not_resume = mention("the ferry to Kelmar will not resume on Monday", speaker="Brenvik Ferries",
+                         article_id="x1", start=118)  # a mis-split reading of the same sentence
+    vectors = {"c1": axis(0), "c2": related(0, 0.9, 1)}
+    assert find_contradictions([claim("c1", resume), claim("c2", not_resume)], vectors) == []
+    elsewhere = mention("the ferry to Kelmar will not resume on Monday", speaker="Brenvik Ferries")
+    assert pairs(find_contradictions([claim("c1", resume), claim("c2", elsewhere)], vectors)) == [("c1", "c2")]
+
+
+def test_refusing_access_is_no_denial() -> None:
+    harbour = claim("c1", mention("Haldor's tankers have used Brenvik's inner harbour for years", speaker=SHIPPER))
+    refusal = mention("Haldor's tankers access to the inner harbour", speaker=PORT, stance="deny",
+                      sentence="The authority said it was reviewing whether to deny Haldor's tankers access to the "
+                               "inner harbour.")
+    vectors = {"c1": axis(0), "c2": related(0, 0.6, 1)}
+    assert find_contradictions([harbour, claim("c2", refusal)], vectors) == []
+    denial = mention("Haldor's tankers used the inner harbour", speaker=PORT, stance="deny")
+    assert pairs(find_contradictions([harbour, claim("c2", denial)], vectors)) == [("c1", "c2")]
+
+
+def test_a_topical_denial_answers_only_claims_that_point_at_the_denier() -> None:
+    denial = claim("c1", mention("that Norwegian trawlers broke the quota", speaker="Norwegian fisheries ministry",
+                                 stance="deny"))
+    accusation = claim("c2", mention("Norwegian trawlers broke the quota", speaker="Danish coast guard",
+                                     stance="accuse"))
+    buyers = claim("c3", mention("Norway needs Danish buyers for its catch", speaker="Jens Holm"))
+    repairs = claim("c4", mention("the harbour in Esbjerg will close for repairs in June", speaker="Esbjerg port"))
+    own_side = claim("c5", mention("some Norwegian trawlers broke the quota", speaker="Norway's fisheries directorate",
+                                   stance="accuse"))
+    vectors = {"c1": axis(0), "c2": related(0, 0.55, 1), "c3": related(0, 0.55, 2), "c4": related(0, 0.55, 3),
+               "c5": related(0, 0.55, 4)}
+    found = find_contradictions([denial, accusation, buyers, repairs, own_side], vectors)
+    assert found == [Contradiction("c1", "c2",
+                                   "denial: Norwegian fisheries ministry rejects what Danish coast guard says")]
+
+
+def test_a_claim_that_itself_denies_or_negates_is_not_disputed() -> None:
+    denial = claim("c1", mention("that maintenance at the Kelmar dam was cut", speaker="Valley Water chairman",
+                                 stance="deny"))
+    negative = claim("c2", mention("the company never cut maintenance at the Kelmar dam",
+                                   speaker="Valley Water Company"))
+    mixed = claim("c3", mention("maintenance at the Kelmar dam was cut", speaker="Kelmar Dam inspectors"),
+                  mention("maintenance at the Kelmar dam was cut", speaker="Kelmar Dam inspectors", stance="deny"))
+    vectors = {"c1": axis(0), "c2": related(0, 0.8, 1), "c3": related(0, 0.8, 2)}
+    assert find_contradictions([denial, negative, mixed], vectors) == []
+    asserted = claim("c4", mention("maintenance at the Kelmar dam was cut", speaker="Kelmar Dam inspectors"))
+    assert pairs(find_contradictions([denial, asserted], {"c1": axis(0), "c4": related(0, 0.8, 1)})) == [
+        ("c1", "c4")]
+
+
+def test_a_narrated_denial_speaks_for_the_name_it_opens_with() -> None:
+    rejection = claim("c1", mention("Haldor Shipping rejected the accusations.", kind="event"))
+    own = claim("c2", mention("Haldor Shipping will appeal against the fine", speaker=SHIPPER))
+    accusation = claim("c3", mention("Haldor's tanker leaked fuel near the breakwater", speaker=PORT))
+    vectors = {"c1": axis(0), "c2": related(0, 0.3, 1), "c3": related(0, 0.3, 2)}
+    found = find_contradictions([rejection, own, accusation], vectors)
+    assert found == [Contradiction("c1", "c3", f"denial: {SHIPPER} rejects what {PORT} says")]
+    # opening with something else than the name: the name in the sentence still marks the company's own side
+    later = claim("c1", mention("On Tuesday, Haldor Shipping rejected the accusations.", kind="event"))
+    assert pairs(find_contradictions([later, own, accusation], vectors)) == [("c1", "c3")]
+
+
+def test_denial_verbs_of_other_languages() -> None:
+    english = claim("c1", mention("that Norwegian trawlers exceeded the quota", speaker="Norwegian fisheries ministry",
+                                  stance="deny"))
+    spanish = claim("c2", mention("El ministerio noruego negó que los pesqueros noruegos superaran la cuota.",
+                                  kind="sentence"))
+    accusation = claim("c3", mention("Norwegian trawlers exceeded the quota", speaker="Danish coast guard",
+                                     stance="accuse"))
+    vectors = {"c1": axis(0), "c2": related(0, 0.9, 1), "c3": related(0, 0.9, 2)}  # c2·c3 = 0.81
+    found = find_contradictions([english, spanish, accusation], vectors)
+    # the two denials agree; each disputes the accusation
+    assert pairs(found) == [("c1", "c3"), ("c2", "c3")]
+    assert found[1].reason == "denial: a source rejects what Danish coast guard says"
+
+
+def test_amounts_of_differently_qualified_things_do_not_conflict() -> None:
+    found = _count_claims("11 Danish trawlers were detained", [quantity("11 Danish trawlers", 11, "trawlers")],
+                          "23 Norwegian trawlers were detained", [quantity("23 Norwegian trawlers", 23, "trawlers")],
+                          cosine=0.8)
+    assert found == []
+    found = _count_claims("11 trawlers were detained", [quantity("11 trawlers", 11, "trawlers")],
+                          "23 trawlers were detained", [quantity("23 trawlers", 23, "trawlers")], cosine=0.8)
+    assert pairs(found) == [("c1", "c2")]
+
+
+def test_amounts_in_loosely_related_claims_need_shared_words_around_them() -> None:
+    cut = [quantity("about 42 percent", 42, "percent", qualifier="about", approximate=True)]
+    exceeded = [quantity("18 percent", 18, "percent")]
+    assert _count_claims("the quota was cut by about 42 percent this year", cut,
+                         "the fleet exceeded its catch by 18 percent in 2024", exceeded, cosine=0.5) == []
+    landed = _count_claims("about 42 percent of the catch was landed in Esbjerg", cut,
+                           "18 percent of the catch was landed in Esbjerg", exceeded, cosine=0.5)
+    assert pairs(landed) == [("c1", "c2")]

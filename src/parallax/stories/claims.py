@@ -64,12 +64,18 @@ def candidates_of(article: Article, names: Mapping[str, str] | None = None) -> l
             continue
         speaker = names.get(attribution.speaker, attribution.speaker) if attribution.speaker else None
         quantities = [q for q in article.quantities if attribution.start <= q.start < attribution.end]
+        # what the quote says happened: its first event's parties ("Russia is providing support" → RUS, IRN)
+        inside = next((e for e in article.events if attribution.start <= e.trigger_start < attribution.end
+                       and (e.actor_country or e.target_country)), None)
         sentence = article.text[attribution.sentence_start:attribution.sentence_end].strip() \
             if attribution.sentence_end > attribution.sentence_start else None
         found.append(ClaimMention(text=content, start=attribution.start, end=attribution.end, kind="attribution",
                                   sentence=sentence,
                                   speaker=speaker, speaker_text=attribution.speaker_text,
                                   speaker_country=attribution.speaker_country, stance=attribution.stance,
+                                  event_type=inside.type if inside else None,
+                                  actor_country=inside.actor_country if inside else None,
+                                  target_country=inside.target_country if inside else None,
                                   quantities=quantities, **base))
     covered = [(a.start, a.end) for a in article.attributions]
     seen_sentences: set[int] = set()
