@@ -11,8 +11,9 @@ Our own code over two libraries, because no library does online clustering with 
   article vectors of `features`. A new article is compared with its `neighbours` nearest articles; a
   neighbour counts when both dates are known and within `window_days` of each other (or a date is
   missing). Its score is the cosine plus `entity_weight` × the Jaccard overlap of the two articles'
-  entity sets; the article joins the story of the best-scoring neighbour when that score reaches
-  `threshold`, else it starts a new story. Nothing already assigned moves: a batch adds to what is there
+  entity sets (`UNKNOWN_OVERLAP` when one has none: a page in a language we do not parse); the article
+  joins the story of the best-scoring neighbour when that score reaches `threshold`, else it starts a
+  new story. Nothing already assigned moves: a batch adds to what is there
   (no recomputation), so decisions a user made (merge, split) stay as they are.
 
 Thresholds are settings, tuned on ECB+ train (`bench/stories_ecbplus.py`).
@@ -29,11 +30,15 @@ from datasketch import MinHash, MinHashLSH
 
 from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
 
+# The entity overlap assumed when one side has no entities at all (an article in a language the NLP
+# stages do not parse): about what two articles of one story share, so a translation is not held back.
+UNKNOWN_OVERLAP = 0.1
+
 
 @dataclass(slots=True, frozen=True)
 class ClusterSettings:
-    threshold: float = 0.62
-    entity_weight: float = 0.35
+    threshold: float = 0.72
+    entity_weight: float = 1.0
     window_days: int = 10
     neighbours: int = 30
     reprint_threshold: float = 0.8
@@ -131,11 +136,18 @@ class StoryClusterer:
             vectors = np.stack([f.vector for f in chunk]).astype(np.float32)
             found = self._search(vectors)
             within = vectors @ vectors.T  # each article against the earlier ones of its chunk
+            within[np.triu_indices(len(chunk))] = -2.0
+            nearest = self.settings.neighbours
             for position, feature in enumerate(chunk):
                 assignment = self._reprint(feature)
                 if assignment is None:
-                    candidates = found[position] + [(chunk[earlier].article_id, float(within[position, earlier]))
-                                                    for earlier in range(position)]
+                    earlier = within[position]
+                    if position > nearest:  # only the nearest earlier ones, as for the index
+                        picked = np.argpartition(-earlier[:position], nearest)[:nearest]
+                    else:
+                        picked = np.arange(position)
+                    candidates = found[position] + [(chunk[int(other)].article_id, float(earlier[int(other)]))
+                                                    for other in picked]
                     assignment = self._best(feature, candidates)
                 self._remember(feature, assignment.story_id)
                 if assignment.reprint_of:
@@ -158,12 +170,12 @@ class StoryClusterer:
         first = len(self._keys)
         self._keys.extend(f.article_id for f in features)
         keys = np.arange(first, first + len(features), dtype=np.uint64)
-        self._index.add(keys, np.stack([f.vector for f in features]).astype(np.float32))
+        self._index.add(keys, np.stack([f.vector for f in features]).astype(np.float32), threads=0)
 
     def _search(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
         if not self._keys:
             return [[] for _ in range(len(vectors))]
-        matches = self._index.search(vectors, self.settings.neighbours)
+        matches = self._index.search(vectors, self.settings.neighbours, threads=0)
         if not hasattr(matches, "counts"):  # one query: usearch answers with a single Matches
             return [[(self._keys[int(key)], 1.0 - float(distance))
                      for key, distance in zip(matches.keys, matches.distances, strict=True)]]
@@ -190,10 +202,13 @@ class StoryClusterer:
         settings = self.settings
         best_story, best_score = None, 0.0
         for other_id, cosine in candidates:
+            if cosine + settings.entity_weight < max(best_score, settings.threshold):
+                continue  # cannot win even with every entity shared
             day, entities = self._known[other_id]
             if feature.day is not None and day is not None and abs(feature.day - day) > settings.window_days:
                 continue
-            score = cosine + settings.entity_weight * _jaccard(feature.entities, entities)
+            overlap = _jaccard(feature.entities, entities) if feature.entities and entities else UNKNOWN_OVERLAP
+            score = cosine + settings.entity_weight * overlap
             if score > best_score:
                 best_story, best_score = self.story_of[other_id], score
         if best_story is not None and best_score >= settings.threshold:
