@@ -595,7 +595,7 @@ def main() -> None:
     # The settings the library ships with, untuned.
     defaults = ClusterSettings()
     default_key = (defaults.threshold, defaults.entity_weight)
-    library_defaults = {"name": "parallax StoryClusterer, default settings", "tuned_on_train": {
+    library_defaults = {"name": "StoryClusterer defaults, untuned", "tuned_on_train": {
         "threshold": defaults.threshold, "entity_weight": defaults.entity_weight}}
     for split in SPLITS:
         prepared = bench.prepare(main_system, bench.split[split], fit)
