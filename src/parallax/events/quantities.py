@@ -63,6 +63,12 @@ if TYPE_CHECKING:
 
 _DATA: dict[str, Any] = json.loads((Path(__file__).resolve().parent / "data" / "units.json").read_text("utf-8"))
 
+
+def unit_tables() -> dict[str, Any]:
+    """The word lists of `data/units.json` (qualifiers, number and scale words, units), for other stages."""
+    return _DATA
+
+
 _MAX_DIGITS = 15
 _MAX_VALUE = 1e15
 _MAX_NUMBER_CHARS = 120

@@ -7,20 +7,16 @@ articles change; merges and splits are recorded with the placements they pin, in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from parallax.store import _now
 from parallax.store.schema import article_stories, articles, stories, story_decisions
 from parallax.stories.cluster import Assignment
 from parallax.stories.features import DIMENSIONS, ArticleFeatures
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class StoryStore:

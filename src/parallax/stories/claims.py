@@ -126,14 +126,14 @@ def build_claims(articles: Sequence[Article], embedder: Embedder, *, reprint_of:
     drafts = _align(candidates, vectors, sentence_vectors, settings)
     claims, claim_vectors = [], {}
     outlet_of = {article.id: article.outlet or article.id for article in articles}
-    for number, draft in enumerate(drafts, 1):
+    for draft in drafts:
         central = _central(draft.rows, vectors)
         summary_mention = draft.mentions[central]
         claim_id = _claim_id(story_id, summary_mention)
         speakers = [m.speaker for m in draft.mentions if m.speaker]
         independent = sorted({outlet_of.get(reprint_of.get(m.article_id, m.article_id), m.article_id)
                               for m in draft.mentions})
-        claims.append(Claim(id=claim_id or f"k{number}", summary=summary_mention.sentence or summary_mention.text,
+        claims.append(Claim(id=claim_id, summary=summary_mention.sentence or summary_mention.text,
                             speaker=max(set(speakers), key=speakers.count) if speakers else None,
                             status="corroborated" if len(independent) >= 2 else "single-source",
                             mentions=draft.mentions, outlets=independent))

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 
 from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
 
@@ -59,13 +59,18 @@ def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:11]
 
 
+def _signature(hashvalues: np.ndarray) -> LeanMinHash:
+    """A stored signature back as datasketch's lean sketch (no permutations rebuilt: ~4 µs, not ~160 µs)."""
+    return LeanMinHash(seed=1, hashvalues=hashvalues, scheme=SCHEME)
+
+
 class ReprintFinder:
     """MinHash LSH over the articles seen so far."""
 
     def __init__(self, threshold: float = 0.8) -> None:
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
-        self._signatures: dict[str, MinHash] = {}
+        self._signatures: dict[str, LeanMinHash] = {}
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._signatures
@@ -73,13 +78,13 @@ class ReprintFinder:
     def add(self, article_id: str, hashvalues: np.ndarray) -> None:
         if article_id in self._signatures:
             return
-        signature = MinHash(num_perm=PERMUTATIONS, hashvalues=hashvalues, scheme=SCHEME)
+        signature = _signature(hashvalues)
         self._signatures[article_id] = signature
         self._lsh.insert(article_id, signature)
 
     def copies_of(self, hashvalues: np.ndarray) -> list[tuple[str, float]]:
         """Earlier articles this text is a copy of, with their estimated Jaccard similarity, best first."""
-        signature = MinHash(num_perm=PERMUTATIONS, hashvalues=hashvalues, scheme=SCHEME)
+        signature = _signature(hashvalues)
         found = []
         for other in self._lsh.query(signature):
             similarity = signature.jaccard(self._signatures[other])

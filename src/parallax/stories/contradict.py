@@ -76,18 +76,17 @@ fire for that pair; rules 1, 2 and 5 fall back on countries, names, units and sh
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from itertools import islice
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from parallax.annotate.gazetteer import Gazetteer
+from parallax.events.quantities import unit_tables
 from parallax.records import Claim, ClaimMention, Contradiction, Quantity
 
 __all__ = ["ANTONYMS", "VAGUE_AMOUNTS", "dispute_statuses", "find_contradictions"]
@@ -263,17 +262,7 @@ _PLURAL_ALWAYS = frozenset({"people", "children", "men", "women", "police", "sta
 Relation = Literal["same", "different", "unknown"]
 
 
-def _units_table() -> dict[str, Any]:
-    """The quantity finder's word lists (qualifiers, number and scale words), empty when unavailable."""
-    try:
-        data = resources.files("parallax.events").joinpath("data", "units.json").read_text(encoding="utf-8")
-        table = json.loads(data)
-    except (OSError, ValueError, ModuleNotFoundError):
-        return {}
-    return table if isinstance(table, dict) else {}
-
-
-_UNITS_TABLE = _units_table()
+_UNITS_TABLE = unit_tables()  # the quantity finder's word lists: qualifiers, number and scale words
 _QUALIFIER_KIND: dict[str, str] = {
     "more than": "low", "over": "low", "at least": "low", "up to": "high", "fewer than": "high",
     "less than": "high", "nearly": "approx_high", "almost": "approx_high", "about": "approx", "around": "approx",

@@ -87,7 +87,7 @@ class StoryRunner:
             summary.new_stories += len(fresh)
             known_stories |= fresh
             summary.touched |= {a.story_id for a in assignments}
-            summary.dated_from_story += self._lend_dates(batch, clusterer.story_of)
+            summary.dated_from_story += self._lend_dates(batch, {a.article_id: a.story_id for a in assignments})
             if progress:
                 progress(summary)
         for story_id in sorted(summary.touched):
@@ -130,19 +130,16 @@ class StoryRunner:
         return new_id
 
     def _lend_dates(self, batch: Sequence[Article], story_of: dict[str, str]) -> int:
-        """Articles with no date of their own resolve their time expressions against their story's dates."""
-        undated = [a for a in batch if not a.published and not a.page_date and a.text]
-        if not undated:
-            return 0
-        members: dict[str, list[str]] = {}
-        for article_id, story_id in story_of.items():
-            members.setdefault(story_id, []).append(article_id)
+        """Articles with no date of their own resolve their time expressions against their story's dates
+        (its other articles, as placed so far: this batch's placements are already stored)."""
         lent = 0
-        for article in undated:
-            others = [i for i in members.get(story_of.get(article.id, ""), []) if i != article.id]
+        for article in batch:
+            if article.published or article.page_date or not article.text or article.id not in story_of:
+                continue
+            others = [i for i in self.store.stories.members(story_of[article.id]) if i != article.id]
             dated = [a.published or a.page_date for a in self.store.get_articles(others, with_annotations=False)
                      if a.published or a.page_date]
-            reference, _ = reference_date(None, None, [d for d in dated if d])
+            reference, _ = reference_date(None, None, dated)
             if reference is None:
                 continue
             dates = find_dates(article.text, reference, None, article.language or "en")

@@ -152,4 +152,4 @@ def numbers(claims: Sequence[Claim]) -> dict[str, list[dict[str, Any]]]:
                     "claim_id": claim.id, "article_id": mention.article_id, "outlet": mention.outlet,
                     "text": quantity.text, "value": quantity.value, "low": quantity.low, "high": quantity.high,
                     "qualifier": quantity.qualifier, "speaker": mention.speaker})
-    return {unit: rows for unit, rows in table.items() if len({r["outlet"] for r in rows}) >= 1}
+    return dict(table)
