@@ -7,14 +7,16 @@ Our own code over two libraries, because no library does online clustering with 
   article's story and names, as `reprint_of`, the earliest-published article of its copy group (the
   original, whatever order they arrive in: the group's root is kept, a thousand copies of one wire story
   all point at one original). Reprints are not independent sources later on.
-- **Stories** (`StoryClusterer`): an approximate nearest-neighbour index (usearch, cosine) over the
-  article vectors of `features`. A new article is compared with its `neighbours` nearest articles; a
-  neighbour counts when both dates are known and within `window_days` of each other (or a date is
-  missing). Its score is the cosine plus `entity_weight` × the Jaccard overlap of the two articles'
-  entity sets (`UNKNOWN_OVERLAP` when one has none: a page in a language we do not parse); the article
-  joins the story of the best-scoring neighbour when that score reaches `threshold`, else it starts a
-  new story. Nothing already assigned moves: a batch adds to what is there
-  (no recomputation), so decisions a user made (merge, split) stay as they are.
+- **Stories** (`StoryClusterer`): approximate nearest-neighbour indexes (usearch, cosine, 8-bit) over the
+  article vectors of `features`, one per span of `window_days` days plus one for undated articles, so a
+  search only visits the spans a match can come from (the index per span stays small however long the
+  stream runs). A new article is compared with its `neighbours` nearest articles; a neighbour counts when
+  both dates are known and within `window_days` of each other (or a date is missing). Its score is the
+  cosine plus `entity_weight` × the Jaccard overlap of the two articles' entity sets (`UNKNOWN_OVERLAP`
+  when one has none: a page in a language we do not parse); the article joins the story of the
+  best-scoring neighbour when that score reaches `threshold`, else it starts a new story. Nothing already
+  assigned moves: a batch adds to what is there (no recomputation), so decisions a user made (merge,
+  split) stay as they are.
 
 Thresholds are settings, tuned on ECB+ train (`bench/stories_ecbplus.py`).
 """
@@ -24,11 +26,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 # The entity overlap assumed when one side has no entities at all (an article in a language the NLP
 # stages do not parse): about what two articles of one story share, so a translation is not held back.
@@ -42,6 +48,7 @@ class ClusterSettings:
     window_days: int = 10
     neighbours: int = 30
     reprint_threshold: float = 0.8
+    index_dtype: str = "i8"  # usearch's scalar type for stored vectors: "i8", "f16" or "f32"
 
 
 @dataclass(slots=True)
@@ -96,17 +103,16 @@ class ReprintFinder:
 class StoryClusterer:
     """The clustering state (index, reprint finder, assignments) and the rule that adds to it.
 
-    Memory per article: its vector in the index (half precision), its day and entity set, its story; the
-    MinHash signature only when one is given (an empty signature skips reprint detection).
+    Memory per article: its vector in its span's index (one byte a dimension at "i8"), its day and entity
+    set, its story; the MinHash signature only when one is given (an empty signature skips reprint detection).
     """
 
     CHUNK = 1024  # articles searched and placed together; earlier ones in the chunk are compared directly
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
-        from usearch.index import Index
-
         self.settings = settings or ClusterSettings()
-        self._index = Index(ndim=DIMENSIONS, metric="cos", dtype="f16")
+        self._span_days = max(1, self.settings.window_days)
+        self._indexes: dict[int | None, Index] = {}  # span of days (None: undated) → its index
         self._keys: list[str] = []  # index key → article id
         self._known: dict[str, tuple[int | None, frozenset[str]]] = {}  # article id → (day, entities)
         self.story_of: dict[str, str] = {}
@@ -139,7 +145,7 @@ class StoryClusterer:
         for first in range(0, len(ordered), self.CHUNK):
             chunk = ordered[first:first + self.CHUNK]
             vectors = np.stack([f.vector for f in chunk]).astype(np.float32)
-            found = self._search(vectors)
+            found = self._search(vectors, [f.day for f in chunk])
             within = vectors @ vectors.T  # each article against the earlier ones of its chunk
             within[np.triu_indices(len(chunk))] = -2.0
             nearest = self.settings.neighbours
@@ -169,27 +175,42 @@ class StoryClusterer:
         if len(feature.minhash):
             self.reprints.add(feature.article_id, feature.minhash)
 
+    def _span(self, day: int | None) -> int | None:
+        return None if day is None else day // self._span_days
+
     def _index_vectors(self, features: Sequence[ArticleFeatures]) -> None:
-        if not features:
-            return
+        from usearch.index import Index
+
         first = len(self._keys)
         self._keys.extend(f.article_id for f in features)
-        keys = np.arange(first, first + len(features), dtype=np.uint64)
-        self._index.add(keys, np.stack([f.vector for f in features]).astype(np.float32), threads=0)
+        by_span: dict[int | None, list[int]] = {}
+        for offset, feature in enumerate(features):
+            by_span.setdefault(self._span(feature.day), []).append(offset)
+        for span, offsets in by_span.items():
+            index = self._indexes.get(span)
+            if index is None:
+                index = self._indexes[span] = Index(ndim=DIMENSIONS, metric="cos", dtype=self.settings.index_dtype)
+            keys = np.asarray([first + offset for offset in offsets], dtype=np.uint64)
+            index.add(keys, np.stack([features[offset].vector for offset in offsets]).astype(np.float32), threads=0)
 
-    def _search(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
-        if not self._keys:
-            return [[] for _ in range(len(vectors))]
-        matches = self._index.search(vectors, self.settings.neighbours, threads=0)
-        if not hasattr(matches, "counts"):  # one query: usearch answers with a single Matches
-            return [[(self._keys[int(key)], 1.0 - float(distance))
-                     for key, distance in zip(matches.keys, matches.distances, strict=True)]]
-        found = []
-        for row in range(len(vectors)):
-            count = int(matches.counts[row])
-            found.append([(self._keys[int(key)], 1.0 - float(distance))
-                          for key, distance in zip(matches.keys[row][:count], matches.distances[row][:count],
-                                                   strict=True)])
+    def _search(self, vectors: np.ndarray, days: Sequence[int | None]) -> list[list[tuple[str, float]]]:
+        """The `neighbours` nearest indexed articles of each vector, among the spans its day can match: its own
+        span and the two beside it (a match is at most `window_days` away), the undated; every span for an
+        undated article."""
+        found: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
+        spans = [self._span(day) for day in days]
+        for span, index in self._indexes.items():
+            rows = [row for row, own in enumerate(spans)
+                    if span is None or own is None or abs(own - span) <= 1]
+            if not rows or not len(index):
+                continue
+            matches = index.search(vectors[rows], self.settings.neighbours, threads=0)
+            for position, row in enumerate(rows):
+                keys, distances = _row_matches(matches, position, len(rows))
+                found[row].extend((self._keys[int(key)], 1.0 - float(distance))
+                                  for key, distance in zip(keys, distances, strict=True))
+        if len(self._indexes) > 1:
+            found = [sorted(row, key=lambda match: -match[1])[:self.settings.neighbours] for row in found]
         return found
 
     def _reprint(self, feature: ArticleFeatures) -> Assignment | None:
@@ -219,6 +240,14 @@ class StoryClusterer:
         if best_story is not None and best_score >= settings.threshold:
             return Assignment(feature.article_id, best_story, score=best_score)
         return Assignment(feature.article_id, story_id_for(feature.article_id), score=best_score)
+
+
+def _row_matches(matches: Any, position: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and distances of one query's matches (usearch answers a single query with a plain `Matches`)."""
+    if rows == 1 and not hasattr(matches, "counts"):
+        return matches.keys, matches.distances
+    count = int(matches.counts[position])
+    return matches.keys[position][:count], matches.distances[position][:count]
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
