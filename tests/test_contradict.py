@@ -513,3 +513,14 @@ def test_amounts_in_loosely_related_claims_need_shared_words_around_them() -> No
     landed = _count_claims("about 42 percent of the catch was landed in Esbjerg", cut,
                            "18 percent of the catch was landed in Esbjerg", exceeded, cosine=0.5)
     assert pairs(landed) == [("c1", "c2")]
+
+
+
+def test_synonym_units_count_the_same_thing() -> None:
+    """"12 vessels" and "140 boats" seized count one thing: the figures clash; boats and workers do not meet."""
+    found = _count_claims("coast guards seized 12 vessels off the cape", [quantity("12 vessels", 12, "vessels")],
+                          "coast guards seized 140 boats off the cape", [quantity("140 boats", 140, "boats")])
+    assert [c.reason for c in found] == ["numbers differ: '12 vessels' vs '140 boats'"]
+    assert _count_claims("coast guards seized 12 vessels off the cape", [quantity("12 vessels", 12, "vessels")],
+                         "coast guards questioned 140 workers off the cape",
+                         [quantity("140 workers", 140, "workers")]) == []

@@ -86,6 +86,7 @@ from typing import Literal
 import numpy as np
 
 from parallax.annotate.gazetteer import Gazetteer
+from parallax.events.lexicon import normalize_noun
 from parallax.events.quantities import unit_tables
 from parallax.records import Claim, ClaimMention, Contradiction, Quantity
 
@@ -257,6 +258,7 @@ _IRREGULAR_PLURALS: dict[str, str] = {
     "people": "person", "persons": "person", "men": "man", "women": "woman", "children": "child",
     "%": "percent", "per cent": "percent", "pct": "percent", "percentage": "percent", "mice": "mouse",
 }
+_COUNT_SYNONYMS: dict[str, str] = unit_tables()["count_noun_synonyms"]
 _PLURAL_ALWAYS = frozenset({"people", "children", "men", "women", "police", "staff", "crew", "personnel"})
 
 Relation = Literal["same", "different", "unknown"]
@@ -697,7 +699,7 @@ def _amounts(mentions: Sequence[ClaimMention], texts: Sequence[str]) -> list[_Am
     for text in texts:
         for phrase, amount in _vague_in(text):
             head = phrase.split()[-1]  # "number", "hundreds", "more"
-            covered = any(_singular(q.unit or "") == amount.unit and head in q.text.lower() for q in quantities)
+            covered = any(counted_unit(q.unit or "") == amount.unit and head in q.text.lower() for q in quantities)
             if not covered:
                 amount = replace(amount, context=_context(amount.text, [text]),
                                  modifiers=_modifiers(amount.text, amount.unit))
@@ -721,7 +723,7 @@ def _modifiers(written: str, unit: str) -> frozenset[str]:
     words = set()
     for word in _WORD.findall(written):
         low = _POSSESSIVE.sub("", word.lower())
-        if low in _AMOUNT_WORDS or low in _STOPWORDS or _singular(low) == unit:
+        if low in _AMOUNT_WORDS or low in _STOPWORDS or counted_unit(low) == unit:
             continue
         if all(part in _AMOUNT_WORDS for part in low.split("-")):  # "twenty-three"
             continue
@@ -732,7 +734,7 @@ def _modifiers(written: str, unit: str) -> frozenset[str]:
 def _from_quantity(quantity: Quantity) -> _Amount | None:
     if not quantity.unit:
         return None
-    unit = _singular(quantity.unit)
+    unit = counted_unit(quantity.unit)
     if quantity.value is None and quantity.low is None and quantity.high is None:
         match = _VAGUE_PHRASE.search(quantity.text)
         if match is None:
@@ -780,7 +782,7 @@ def _vague_in(text: str) -> list[tuple[str, _Amount]]:
         if not candidates:
             continue
         word, end = next(((w, e) for w, e in candidates if _looks_plural(w)), candidates[0])
-        amount = _Amount(_singular(word), float(low or 0.0), math.inf if high is None else float(high), relation,
+        amount = _Amount(counted_unit(word), float(low or 0.0), math.inf if high is None else float(high), relation,
                          text[match.start():end])
         amounts.append((phrase, amount))
     return amounts
@@ -873,25 +875,20 @@ def _content_words(text: str) -> set[str]:
     for word in _WORD.findall(text):
         low = _POSSESSIVE.sub("", word.lower())
         if len(low) > 2 and low not in _STOPWORDS and low not in VAGUE_AMOUNTS:
-            words.add(_singular(low))
+            words.add(counted_unit(low))
     return words
 
 
-def _singular(word: str) -> str:
-    """Lower-cased, singular form of a unit or noun: "Drones" → "drone", "people" → "person"."""
+def counted_unit(word: str) -> str:
+    """The one name of what a unit counts: lower-cased, singular, synonyms folded ("Drones" → "drone",
+    "people" → "person", "boats" → "vessel"; units count people as persons where the event lexicon keeps
+    "people"; the singular is the lexicon's own rule, the synonyms are units.json's `count_noun_synonyms`)."""
     word = " ".join(word.lower().split())
     if word in _IRREGULAR_PLURALS:
         return _IRREGULAR_PLURALS[word]
-    word = word.rsplit(" ", 1)[-1]
-    if word in _IRREGULAR_PLURALS:
-        return _IRREGULAR_PLURALS[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    last = normalize_noun(word).rsplit(" ", 1)[-1]
+    last = _IRREGULAR_PLURALS.get(last, last)
+    return _COUNT_SYNONYMS.get(last, last)
 
 
 def _looks_plural(word: str) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from parallax.records import Article, Claim
+from parallax.stories.contradict import counted_unit
 
 _FOLD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -148,7 +149,7 @@ def numbers(claims: Sequence[Claim]) -> dict[str, list[dict[str, Any]]]:
             for quantity in mention.quantities:
                 if not quantity.unit or quantity.kind == "ordinal":
                     continue
-                table[quantity.unit.casefold()].append({
+                table[counted_unit(quantity.unit)].append({
                     "claim_id": claim.id, "article_id": mention.article_id, "outlet": mention.outlet,
                     "text": quantity.text, "value": quantity.value, "low": quantity.low, "high": quantity.high,
                     "qualifier": quantity.qualifier, "speaker": mention.speaker})
