@@ -1,0 +1,154 @@
+"""Reprints across a whole corpus at once: MinHash LSH bands in a table keyed by (week, band), for backfills.
+
+The streaming `ReprintFinder` (cluster.py) keeps every signature in an in-memory LSH: right for a desk's daily
+flow, not for a backfill of millions of pages. Here the same signatures (`features.minhash_of`) are cut into
+the bands datasketch's `MinHashLSH` picks for the threshold (9 bands of 13 rows at 0.8 over 128 permutations),
+each band hashed to one 64-bit key, and written as rows (article, week, band, key) of a band table. Articles that
+share a row's (week, band, key) are candidate copies; each candidate is checked against the estimated Jaccard
+similarity of the whole signatures; the confirmed pairs are joined with union-find into copy groups, and the
+earliest article of a group (by day, then by position) is the original the others reprint.
+
+Three steps, so each can run where the data is:
+
+1. `band_rows`: rows of one batch of articles (numpy, no state); an article is filed under its own week and
+   the next one, so two copies a few days apart across a week boundary still share a week.
+2. `candidate_pairs`: for each (week, band, key) shared by two or more articles, every member paired with
+   the group's first member (a star, not all pairs: a thousand copies of one wire story give 999 pairs, not
+   half a million). On one machine DuckDB runs it over the whole table; on a cluster the table is
+   hash-partitioned by key and the same query runs per partition (issue 7's Ray path).
+3. `copy_groups`: union-find over the confirmed pairs and the original of each group.
+
+Undated articles are filed under one week of their own: they are compared with each other only (a copy with no
+date cannot be placed in time). Our own code over DuckDB and numpy: no library offers banded LSH over a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from parallax.stories.features import PERMUTATIONS
+
+UNDATED_WEEK = -1
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # the golden-ratio constant of 64-bit hash mixing
+
+
+@dataclass(slots=True, frozen=True)
+class BandSettings:
+    threshold: float = 0.8  # estimated Jaccard similarity of two copies
+    permutations: int = PERMUTATIONS
+
+    def shape(self) -> tuple[int, int]:
+        """(bands, rows per band): datasketch's choice for this threshold, equal weight on both error kinds."""
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.permutations)
+        return lsh.b, lsh.r
+
+
+def week_of(day: int | None) -> int:
+    """A day number (proleptic Gregorian ordinal) as a week number, weeks starting on Monday."""
+    return UNDATED_WEEK if day is None else (day - 1) // 7
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64: each band of each signature hashed to one key (a multiply-xor mix of its values)."""
+    values = np.ascontiguousarray(signatures[:, :bands * rows], dtype=np.uint64).reshape(len(signatures), bands, rows)
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(rows):
+            keys = (keys ^ values[:, :, column]) * _MIX
+            keys ^= keys >> np.uint64(29)
+    return keys
+
+
+def band_rows(positions: np.ndarray, signatures: np.ndarray, days: Sequence[int | None],
+              settings: BandSettings | None = None) -> dict[str, np.ndarray]:
+    """The band table's rows for a batch: columns `article` (the caller's position numbers), `week`, `band`,
+    `key`; every article twice (its week and the next), undated ones once, under `UNDATED_WEEK`."""
+    bands, rows = (settings or BandSettings()).shape()
+    keys = band_keys(signatures, bands, rows)
+    weeks = np.array([week_of(day) for day in days], dtype=np.int64)
+    dated = weeks != UNDATED_WEEK
+    article = np.concatenate([positions, positions[dated]])
+    week = np.concatenate([weeks, weeks[dated] + 1])
+    key = np.concatenate([keys, keys[dated]])
+    return {"article": np.repeat(article, bands).astype(np.int64),
+            "week": np.repeat(week, bands).astype(np.int64),
+            "band": np.tile(np.arange(bands, dtype=np.int16), len(article)),
+            "key": key.reshape(-1)}
+
+
+_CANDIDATES = """
+SELECT DISTINCT article, first FROM (
+    SELECT article, min(article) OVER (PARTITION BY week, band, key) AS first FROM bands
+) WHERE article <> first
+"""
+
+
+def candidate_pairs(table: dict[str, np.ndarray], connection: object | None = None) -> np.ndarray:
+    """(m, 2) int64 pairs (article, first article of a shared band group), by DuckDB over the band table."""
+    import duckdb
+
+    own = connection is None
+    database = duckdb.connect() if own else connection
+    try:
+        database.register("bands", table)  # numpy columns are scanned in place, not copied
+        found = database.execute(_CANDIDATES).fetchnumpy()
+        database.unregister("bands")
+    finally:
+        if own:
+            database.close()
+    return np.stack([found["article"].astype(np.int64), found["first"].astype(np.int64)], axis=1) \
+        if len(found["article"]) else np.zeros((0, 2), dtype=np.int64)
+
+
+def confirmed(pairs: np.ndarray, signatures: np.ndarray, threshold: float, chunk: int = 65536) -> np.ndarray:
+    """The pairs whose whole signatures agree on at least `threshold` of their values."""
+    keep = np.zeros(len(pairs), dtype=bool)
+    for first in range(0, len(pairs), chunk):
+        block = pairs[first:first + chunk]
+        keep[first:first + chunk] = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1) >= threshold
+    return pairs[keep]
+
+
+def copy_groups(count: int, pairs: np.ndarray, days: Sequence[int | None]) -> np.ndarray:
+    """Per article, the position of the original it copies (itself when it copies nothing): union-find over
+    the pairs, then the earliest dated member of each group (undated after dated, ties by position)."""
+    parent = np.arange(count, dtype=np.int64)
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = int(parent[node])
+        return node
+
+    for left, right in pairs.tolist():
+        a, b = root(left), root(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    roots = np.array([root(node) for node in range(count)], dtype=np.int64)
+    order = np.array([day if day is not None else np.iinfo(np.int64).max for day in days], dtype=np.int64)
+    original = np.arange(count, dtype=np.int64)
+    grouped = np.flatnonzero(roots != np.arange(count)) if len(pairs) else np.zeros(0, dtype=np.int64)
+    members: dict[int, list[int]] = {}
+    for node in np.union1d(grouped, roots[grouped]).tolist():
+        members.setdefault(int(roots[node]), []).append(node)
+    for group in members.values():
+        earliest = min(group, key=lambda node: (order[node], node))
+        original[group] = earliest
+    return original
+
+
+def find_reprints(ids: Sequence[str], signatures: np.ndarray, days: Sequence[int | None],
+                  settings: BandSettings | None = None) -> dict[str, str]:
+    """Article id → the id of the original it reprints, for every copy among `ids` (one machine, one call)."""
+    settings = settings or BandSettings()
+    if not len(ids):
+        return {}
+    table = band_rows(np.arange(len(ids), dtype=np.int64), signatures, days, settings)
+    pairs = confirmed(candidate_pairs(table), signatures, settings.threshold)
+    original = copy_groups(len(ids), pairs, days)
+    return {ids[node]: ids[int(source)] for node, source in enumerate(original.tolist()) if source != node}
