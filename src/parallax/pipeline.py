@@ -2,8 +2,10 @@
 
 A stage is any object with a `name`, a `setup()` that loads what it needs once per worker, and a
 `process_batch(records) -> records`; records a stage does not handle pass through unchanged, so a
-`Failure` from ingest reaches the store like any article. The CLI, the web app and other engines are
-thin shells over `Pipeline.run`.
+`Failure` from ingest reaches the store like any article. A stage may declare the `resources` one of its
+workers needs (`Resources`: CPUs, memory, GPUs); executors that schedule (Ray) read them. The CLI, the web
+app and other engines are thin shells over `Pipeline.run`; the executors here run on this machine, and
+`parallax.ray_executor.RayExecutor` runs the same stage objects on a Ray cluster.
 """
 
 from __future__ import annotations
@@ -19,6 +21,22 @@ from typing import Protocol, runtime_checkable
 
 from parallax.records import Failure, RawDocument, Record
 from parallax.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What one worker of a stage needs; a stage without a `resources` attribute needs the defaults."""
+
+    cpus: float = 1.0
+    memory_mb: int = 0
+    gpus: float = 0.0
+
+
+def resources_of(stages: Sequence[Stage]) -> Resources:
+    """What one worker running all these stages in a chain needs: the most any of them asks for."""
+    asked = [getattr(stage, "resources", None) or Resources() for stage in stages] or [Resources()]
+    return Resources(cpus=max(r.cpus for r in asked), memory_mb=max(r.memory_mb for r in asked),
+                     gpus=max(r.gpus for r in asked))
 
 
 @runtime_checkable
@@ -98,7 +116,12 @@ class LocalExecutor:
             self._pool = None
 
 
-Executor = InProcessExecutor | LocalExecutor
+class Executor(Protocol):
+    """What `Pipeline` needs of an engine: batches through the stages, in order, then a clean close."""
+
+    def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(slots=True)
