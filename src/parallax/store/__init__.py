@@ -293,8 +293,8 @@ class Store:
                     for name, table in _ANNOTATION_TABLES.items()}
 
     def list_attributions(self, speaker: str | None = None, article_id: str | None = None,
-                          limit: int | None = None, *,
-                          also_speakers: Collection[str] = ()) -> list[tuple[ArticleRef, Attribution]]:
+                          limit: int | None = None, *, also_speakers: Collection[str] = (),
+                          offset: int = 0) -> list[tuple[ArticleRef, Attribution]]:
         """Attributions with the article they come from, latest articles first, in text order.
 
         `speaker` matches, case-insensitively, any part of the speaker's canonical name or of the
@@ -315,6 +315,7 @@ class Store:
             query = query.where(or_(*conditions))
         if article_id:
             query = query.where(attributions.c.article_id.startswith(article_id, autoescape=True))
+        query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as connection:
@@ -322,7 +323,8 @@ class Store:
                      _attribution_from_row(row._mapping)) for row in connection.execute(query)]
 
     def list_events(self, type: str | None = None, actor: str | None = None, target: str | None = None,
-                    article_id: str | None = None, limit: int | None = None) -> list[tuple[ArticleRef, Event]]:
+                    article_id: str | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[tuple[ArticleRef, Event]]:
         """Events with the article they come from, latest articles first, in text order.
 
         `type` is a PLOVER type, any case ("sanction"). `actor` and `target` match the party's country
@@ -342,6 +344,7 @@ class Store:
                                         events.c[f"{prefix}_text"].icontains(wanted, autoescape=True)))
         if article_id:
             query = query.where(events.c.article_id.startswith(article_id, autoescape=True))
+        query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as connection:
@@ -357,6 +360,23 @@ class Store:
         with self.engine.connect() as connection:
             triples = [(row[0], row[1], row[2]) for row in connection.execute(query)]
         return merge_across_articles(triples)
+
+    def entity_overview(self, names: Collection[str]) -> list[dict[str, Any]]:
+        """The stored senses of entity names (article-level canonicals, any case): type, country, and in how
+        many articles each is mentioned; empty when no article mentions them."""
+        query = (select(entities.c.canonical, entities.c["type"], entities.c.country,
+                        func.count(func.distinct(entities.c.article_id)).label("articles"))
+                 .where(func.lower(entities.c.canonical).in_([name.lower() for name in names]))
+                 .group_by(entities.c.canonical, entities.c["type"], entities.c.country)
+                 .order_by(func.count(func.distinct(entities.c.article_id)).desc()))
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def facets(self) -> dict[str, list[str]]:
+        """The outlets and languages of the stored articles (for search filters), sorted."""
+        with self.engine.connect() as connection:
+            return {name: sorted(row[0] for row in connection.execute(select(column).distinct()) if row[0])
+                    for name, column in (("outlets", articles.c.outlet), ("languages", articles.c.language))}
 
     def sources_of(self, article_id: str) -> list[str]:
         with self.engine.connect() as connection:

@@ -2,7 +2,10 @@
 
 Owns the table definitions: `articles` and the `inputs` ledger (version 1), the per-article
 annotations `entities` and `attributions` (version 2), and `events`, `dates` and `quantities`
-(version 3), and the stories stage's `article_stories`, `stories` and `story_decisions` (version 4).
+(version 3), the stories stage's `article_stories`, `stories` and `story_decisions` (version 4), and the
+full-text search index of the web app (version 5, SQLite only: `search_keys` and the FTS5 table
+`search_index` over article titles and texts and story titles and claims, kept up to date by triggers
+when articles are written and stories saved, merged or dropped; other engines search with LIKE).
 Annotation rows go with their article (ON DELETE CASCADE), keep the article's offsets
 and a `position` that keeps the order of the article's list. A tiny versioned scheme rather than Alembic:
 the schema is small, migrations ship inside the package and run at open time, each in its own
@@ -30,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
     insert,
     select,
+    text,
 )
 
 metadata = MetaData()
@@ -259,6 +263,45 @@ story_decisions = Table(
 )
 
 
+# The FTS5 rows' keys: an FTS5 row is found by its integer rowid only, so each article or story gets a stable
+# INTEGER PRIMARY KEY here (a plain table's implicit rowid may change on VACUUM).
+search_keys = Table(
+    "search_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # article | story
+    Column("key", String(32), nullable=False),
+    UniqueConstraint("kind", "key", name="uq_search_keys_kind_key"),
+)
+SEARCH_INDEX = "search_index"  # FTS5: title, body (an article's text; a story's claim summaries)
+
+_STORY_CLAIMS = ("(SELECT group_concat(json_extract(value, '$.summary'), char(10)) "
+                 "FROM json_each({row}.record, '$.claims'))")
+
+
+def _search_triggers(kind: str, table: str, row_title: str, body: str, watched: str) -> list[str]:
+    """Triggers keeping `search_index` in step with one table (insert, update of the searched columns, delete)."""
+    key = f"(SELECT id FROM search_keys WHERE kind = '{kind}' AND key = {{row}}.id)"
+    add = (f"INSERT OR IGNORE INTO search_keys (kind, key) VALUES ('{kind}', new.id); "
+           f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) "
+           f"VALUES ({key.format(row='new')}, new.{row_title}, {body.format(row='new')});")
+    drop = f"DELETE FROM {SEARCH_INDEX} WHERE rowid = {key.format(row='old')};"
+    forget = f"DELETE FROM search_keys WHERE kind = '{kind}' AND key = old.id;"
+    return [f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN {add} END",
+            f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF {watched} ON {table} "
+            f"BEGIN {drop} {forget} {add} END",
+            f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop} {forget} END"]
+
+
+def _fts5_available(connection: Connection) -> bool:
+    try:
+        connection.exec_driver_sql("CREATE VIRTUAL TABLE temp.parallax_fts5_probe USING fts5(x)")
+        connection.exec_driver_sql("DROP TABLE temp.parallax_fts5_probe")
+    except Exception:  # an SQLite built without FTS5: searches fall back to LIKE
+        return False
+    return True
+
+
 def _create_v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[articles, inputs])
 
@@ -275,8 +318,36 @@ def _create_v4(connection: Connection) -> None:
     metadata.create_all(connection, tables=[article_stories, stories, story_decisions])
 
 
+def _create_v5(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite" or not _fts5_available(connection):
+        return
+    metadata.create_all(connection, tables=[search_keys])
+    connection.exec_driver_sql(f"CREATE VIRTUAL TABLE {SEARCH_INDEX} USING fts5(title, body, "
+                               "tokenize = 'unicode61 remove_diacritics 2')")
+    for statement in [*_search_triggers("article", "articles", "title", "{row}.text", "title, text"),
+                      *_search_triggers("story", "stories", "title", _STORY_CLAIMS, "title, record")]:
+        connection.execute(text(statement))
+    # Backfill what the store already holds.
+    connection.exec_driver_sql("INSERT INTO search_keys (kind, key) SELECT 'article', id FROM articles")
+    connection.exec_driver_sql("INSERT INTO search_keys (kind, key) SELECT 'story', id FROM stories")
+    connection.exec_driver_sql(
+        f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) SELECT k.id, a.title, a.text FROM articles a "
+        "JOIN search_keys k ON k.kind = 'article' AND k.key = a.id")
+    connection.exec_driver_sql(
+        f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) SELECT k.id, s.title, {_STORY_CLAIMS.format(row='s')} "
+        "FROM stories s JOIN search_keys k ON k.kind = 'story' AND k.key = s.id")
+
+
+def has_search_index(connection: Connection) -> bool:
+    """Whether this database has the FTS5 search index (SQLite with FTS5, migrated to version 5)."""
+    if connection.dialect.name != "sqlite":
+        return False
+    return connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SEARCH_INDEX,)).first() is not None
+
+
 # Append new migrations; never edit or reorder the ones released.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3, _create_v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3, _create_v4, _create_v5]
 LATEST_VERSION = len(MIGRATIONS)
 
 

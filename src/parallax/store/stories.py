@@ -3,20 +3,77 @@
 `StoryStore` works on the same engine as `Store` (`Store.stories`). Placements are written once per
 article (re-running the same input places nothing again); a story record is replaced whole when its
 articles change; merges and splits are recorded with the placements they pin, in one transaction.
+`StoryStore.search` finds stories by words (the FTS5 index of schema version 5 on SQLite, LIKE on other
+engines) and by date, outlet, language and entity, latest first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    update,
+)
 
 from parallax.store import _now
-from parallax.store.schema import article_stories, articles, stories, story_decisions
+from parallax.store.schema import (
+    SEARCH_INDEX,
+    article_stories,
+    articles,
+    entities,
+    has_search_index,
+    search_keys,
+    stories,
+    story_decisions,
+)
 from parallax.stories.cluster import Assignment
 from parallax.stories.features import DIMENSIONS, ArticleFeatures
+
+_SUMMARY = (stories.c.id, stories.c.title, stories.c.article_count, stories.c.outlet_count, stories.c.claim_count,
+            stories.c.first_date, stories.c.last_date)
+_LATEST_FIRST = (stories.c.last_date.desc(), stories.c.article_count.desc(), stories.c.id)
+_search_index = table(SEARCH_INDEX, column("rowid"))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """What a story search asks for; every part given must hold."""
+
+    terms: tuple[str, ...] = ()  # words (a term with a space is a phrase) in a title, an article's text or a claim
+    since: str | None = None  # ISO date: the story runs on or after it
+    until: str | None = None  # ISO date: the story starts on or before it
+    outlet: str | None = None  # an outlet of the story contains this, any case
+    language: str | None = None  # an article of the story is in this language
+    entity: str | None = None  # an article of the story mentions an entity whose name contains this, any case
+
+
+def _fts5_phrase(term: str) -> str:
+    """One term as an FTS5 string (quotes doubled: no query syntax gets through); single words match as prefixes."""
+    quoted = '"' + term.replace('"', '""') + '"'
+    return quoted if " " in term else quoted + "*"
+
+
+def _with_member(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Stories with an article for which `condition` (over `articles`) holds."""
+    return stories.c.id.in_(select(article_stories.c.story_id)
+                            .join(articles, articles.c.id == article_stories.c.article_id).where(condition))
 
 
 class StoryStore:
@@ -117,7 +174,17 @@ class StoryStore:
             connection.execute(delete(stories).where(stories.c.id == story_id))
 
     def get_story(self, id_or_prefix: str) -> dict[str, Any] | None:
-        query = select(stories.c.id, stories.c.record).where(
+        """The story record with this id, or of the only story whose id starts with it."""
+        found: dict[str, Any] | None = self._by_id_or_prefix(stories.c.record, id_or_prefix)
+        return found
+
+    def get_story_json(self, id_or_prefix: str) -> str | None:
+        """`get_story`'s record as the JSON text the store holds (served as is: nothing parsed)."""
+        found: str | None = self._by_id_or_prefix(cast(stories.c.record, Text), id_or_prefix)
+        return found
+
+    def _by_id_or_prefix(self, wanted: Any, id_or_prefix: str) -> Any:
+        query = select(stories.c.id, wanted).where(
             (stories.c.id == id_or_prefix) | stories.c.id.startswith(id_or_prefix, autoescape=True)).limit(2)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -128,14 +195,80 @@ class StoryStore:
 
     def list_stories(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Story summaries, latest first (then the biggest)."""
-        query = (select(stories.c.id, stories.c.title, stories.c.article_count, stories.c.outlet_count,
-                        stories.c.claim_count, stories.c.first_date, stories.c.last_date)
-                 .order_by(stories.c.last_date.desc(), stories.c.article_count.desc(), stories.c.id)
-                 .offset(offset))
+        query = select(*_SUMMARY).order_by(*_LATEST_FIRST).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+    def search(self, wanted: StoryFilter, *, limit: int = 50, offset: int = 0,
+               full_text: bool | None = None) -> tuple[list[dict[str, Any]], int]:
+        """A page of the story summaries that match, latest first, and how many match in all.
+
+        Words go through the FTS5 index when the database has one (`full_text=None`), else through
+        case-insensitive LIKE over story titles and records and article titles and texts (`full_text=False`
+        forces that)."""
+        conditions: list[ColumnElement[bool]] = []
+        if wanted.since:
+            conditions.append(func.coalesce(stories.c.last_date, stories.c.first_date) >= wanted.since)
+        if wanted.until:
+            conditions.append(func.coalesce(stories.c.first_date, stories.c.last_date) <= wanted.until)
+        if wanted.outlet:
+            conditions.append(_with_member(articles.c.outlet.icontains(wanted.outlet, autoescape=True)))
+        if wanted.language:
+            conditions.append(_with_member(articles.c.language == wanted.language))
+        if wanted.entity:
+            conditions.append(stories.c.id.in_(
+                select(article_stories.c.story_id)
+                .join(entities, entities.c.article_id == article_stories.c.article_id)
+                .where(entities.c.canonical.icontains(wanted.entity, autoescape=True))))
+        with self.engine.connect() as connection:
+            if wanted.terms:
+                use_index = has_search_index(connection) if full_text is None else full_text
+                conditions.extend([self._matching(wanted.terms)] if use_index else
+                                  [self._containing(term) for term in wanted.terms])
+            total = connection.execute(select(func.count()).select_from(stories).where(*conditions)).scalar_one()
+            query = select(*_SUMMARY).where(*conditions).order_by(*_LATEST_FIRST).offset(offset).limit(limit)
+            return [dict(row._mapping) for row in connection.execute(query)], total
+
+    @staticmethod
+    def _matching(terms: Sequence[str]) -> ColumnElement[bool]:
+        """Stories whose title or claims, or one of whose articles' title or text, hold every term (FTS5)."""
+        found: Select[Any] = (select(search_keys.c.kind, search_keys.c.key)
+                              .join(_search_index, _search_index.c.rowid == search_keys.c.id)
+                              .where(literal_column(SEARCH_INDEX).op("MATCH")(
+                                  bindparam("match", " ".join(_fts5_phrase(t) for t in terms)))))
+        hits = found.subquery()
+        by_article = (select(article_stories.c.story_id)
+                      .where(article_stories.c.article_id.in_(select(hits.c.key).where(hits.c.kind == "article"))))
+        return or_(stories.c.id.in_(select(hits.c.key).where(hits.c.kind == "story")), stories.c.id.in_(by_article))
+
+    @staticmethod
+    def _containing(term: str) -> ColumnElement[bool]:
+        """Stories whose title or record, or one of whose articles' title or text, contain the term (LIKE)."""
+        return or_(stories.c.title.icontains(term, autoescape=True),
+                   cast(stories.c.record, Text).icontains(term, autoescape=True),
+                   _with_member(or_(articles.c.title.icontains(term, autoescape=True),
+                                    articles.c.text.icontains(term, autoescape=True))))
+
+    def summaries(self, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The summaries of these stories (those that exist), latest first."""
+        if not story_ids:
+            return []
+        query = select(*_SUMMARY).where(stories.c.id.in_(list(story_ids))).order_by(*_LATEST_FIRST)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id → its story, for the placed ones among these articles."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as connection:
+            for first in range(0, len(article_ids), 500):
+                chunk = list(article_ids[first:first + 500])
+                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.story_id)
+                                          .where(article_stories.c.article_id.in_(chunk)))
+                found.update((row[0], row[1]) for row in rows)
+        return found
 
     def iter_stories(self) -> Iterator[dict[str, Any]]:
         with self.engine.connect() as connection:
