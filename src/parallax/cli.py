@@ -2,8 +2,8 @@
 
 Commands: `analyze` (ingest → extract → annotate → attribute → store; `--no-nlp` stops after
 extraction), `reannotate` (annotate and attribute the stored articles again, replacing their
-annotations), `articles`, `show`, `quotes` (who said what), `events` (who did what to whom), `export`
-and `failures`.
+annotations), `articles`, `show`, `quotes` (who said what), `events` (who did what to whom), `stories`,
+`story`, `merge`, `split`, `export`, `failures` and `serve` (the web app and REST API).
 Exit codes: 0 everything went through, 1 some inputs failed (what could be stored was stored),
 2 usage error (bad option, unknown article id).
 """
@@ -24,9 +24,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from parallax.analyze import run_analysis
 from parallax.extract import Extractor
-from parallax.ingest import Ingestor, IngestSettings
-from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, Pipeline, RunSummary, Stage, batched
+from parallax.ingest import IngestSettings
+from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, RunSummary, Stage, batched
 from parallax.records import Article, Attribution, Event, Failure, ParsedArticle
 from parallax.serve.export import (
     EXPORT_FORMATS,
@@ -66,7 +67,7 @@ DbOption = Annotated[
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 
 if TYPE_CHECKING:
-    from parallax.stories.runner import StoriesSummary
+    from parallax.stories.runner import StoriesSummary, StoryRunner
 
 
 def open_store(db: str | None) -> Store:
@@ -156,8 +157,6 @@ def analyze(
                               allow_private_urls=allow_private_urls)
     stages = _stages_or_exit(lambda: default_stages(nlp, spacy_model))
     store = open_store(db)
-    pipeline = Pipeline(stages, store, make_executor(workers), batch_size=batch_size)
-    records = Ingestor(settings).iter_documents(inputs)
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("[bold]analyzing[/bold]"),
@@ -167,14 +166,20 @@ def analyze(
         console=errors(), disable=quiet, transient=True,
     ) as progress:
         task = progress.add_task("analyze", total=None, rate=0.0, stored=0, failed=0)
+        story_task = progress.add_task("stories", total=None, rate=0.0, stored=0, failed=0, visible=False)
 
         def report(summary: RunSummary) -> None:
             elapsed = max(time.perf_counter() - started, 1e-6)
             progress.update(task, completed=summary.inputs, rate=summary.inputs / elapsed,
                             stored=summary.counts["stored"], failed=summary.counts["failed"])
 
-        summary = pipeline.run(records, progress=report)
-        placed = _update_stories(store, progress, quiet) if stories and nlp else None
+        def report_stories(done: StoriesSummary) -> None:
+            progress.update(story_task, completed=done.placed, visible=not quiet)
+
+        result = run_analysis(store, inputs, stages, make_executor(workers), settings=settings, batch_size=batch_size,
+                              story_runner=_story_runner(store) if stories and nlp else None, progress=report,
+                              story_progress=report_stories)
+    summary, placed = result.summary, result.stories
     elapsed = time.perf_counter() - started
     store.close()
     if not quiet:
@@ -189,13 +194,11 @@ def analyze(
     raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
 
 
-def _update_stories(store: Store, progress: Progress, quiet: bool) -> StoriesSummary:
-    """The stories stage over what the run stored: place new articles, rebuild the stories they join."""
+def _story_runner(store: Store) -> StoryRunner:
+    """The stories stage over the store (imported only when a command needs it: it loads the sentence encoder)."""
     from parallax.stories.runner import StoryRunner
 
-    task = progress.add_task("stories", total=None, rate=0.0, stored=0, failed=0, visible=not quiet)
-    runner = StoryRunner(store)
-    return runner.update(lambda done: progress.update(task, completed=done.placed))
+    return StoryRunner(store)
 
 
 @app.command()
@@ -622,6 +625,38 @@ def export(
     with output.open("w", encoding="utf-8", newline="") as handle:
         count = write_export(store, handle, fmt_checked)
     errors().print(f"wrote {count} {'events' if fmt == 'events-csv' else 'articles'} to {output}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    read_access: Annotated[str, typer.Option(
+        envvar="PARALLAX_READ_ACCESS",
+        help="Who may read: local (loopback clients; others need the token), open (everyone), token (token only).")
+    ] = "local",
+    ingest_workers: Annotated[int, typer.Option(
+        min=0, help="Worker processes of an ingest job; 0 runs it in the server's job thread.")] = 0,
+) -> None:
+    """Serve the web app and the REST API (/api/v1, docs at /docs) over the store.
+
+    Writes (ingest, merge, split) need the bearer token set by PARALLAX_TOKEN; without it they are refused.
+
+    Example: [bold]PARALLAX_TOKEN=secret parallax serve --db news.db --port 8000[/bold]
+    """
+    import uvicorn
+
+    from parallax.serve.state import READ_ACCESS, WebSettings
+    from parallax.serve.web import create_app
+
+    if read_access not in READ_ACCESS:
+        errors().print(f"unknown read access {read_access!r}: use {', '.join(READ_ACCESS)}")
+        raise typer.Exit(EXIT_USAGE)
+    settings = WebSettings(db=database_url(db), read_access=read_access,  # type: ignore[arg-type]
+                           ingest_workers=ingest_workers)
+    errors().print(f"serving {settings.db} on http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -1,1 +1,1 @@
-"""Serve stage: what users read from the store — the JSON/JSONL/CSV export (and, later, the web app)."""
+"""Serve stage: what users read from the store — the JSON/JSONL/CSV export, the web app and the REST API."""
