@@ -82,3 +82,17 @@ def test_resources_of_a_chain_is_the_most_any_stage_asks() -> None:
 
     assert resources_of([Plain(), Heavy()]) == Resources(cpus=2.0, memory_mb=1500, gpus=0.5)  # type: ignore[list-item]
     assert resources_of([Plain()]) == Resources()  # type: ignore[list-item]
+
+
+def test_analyze_on_the_ray_engine_from_the_cli(ray_runtime: None, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+
+    db = tmp_path / "cli.db"
+    result = CliRunner().invoke(app, ["analyze", str(EXAMPLES / "dumps"), "--db", str(db), "--engine", "ray",
+                                      "--workers", "2", "--no-stories", "--quiet"])
+    assert result.exit_code == 0, result.output
+    store = Store(f"sqlite:///{db}")
+    assert store.count_articles() == len(list((EXAMPLES / "dumps").iterdir()))
+    assert any(a.attributions for a in store.list_articles(with_annotations=True))

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -94,10 +95,26 @@ SpacyModelOption = Annotated[str | None, typer.Option(
     help="spaCy pipeline to parse with (package name or path), e.g. en_core_web_md.")]
 
 
-def make_executor(workers: int | None) -> Executor:
+def make_executor(workers: int | None, engine: str = "local", ray_address: str | None = None) -> Executor:
+    """The engine a command runs its stages on: this machine's process pool (0 workers: this process) or Ray."""
     if workers is None:
         workers = os.cpu_count() or 1
+    if engine == "ray":
+        from parallax.ray_executor import RayExecutor
+
+        return RayExecutor(workers=max(1, workers), address=ray_address)
     return LocalExecutor(workers) if workers > 0 else InProcessExecutor()
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+EngineOption = Annotated[Engine, typer.Option(
+    help="Where the stages run: a process pool on this machine, or Ray actors (optional extra parallax[ray]).")]
+RayAddressOption = Annotated[str | None, typer.Option(
+    help="Ray cluster to join (e.g. auto, ray://head:10001); default: start Ray on this machine.")]
 
 
 def _stages_or_exit(build: Callable[[], list[Stage]]) -> list[Stage]:
@@ -132,6 +149,8 @@ def analyze(
     workers: Annotated[int | None, typer.Option(
         min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")
     ] = None,
+    engine: EngineOption = Engine.local,
+    ray_address: RayAddressOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
     nlp: Annotated[bool, typer.Option(
         "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
@@ -176,7 +195,8 @@ def analyze(
         def report_stories(done: StoriesSummary) -> None:
             progress.update(story_task, completed=done.placed, visible=not quiet)
 
-        result = run_analysis(store, inputs, stages, make_executor(workers), settings=settings, batch_size=batch_size,
+        executor = make_executor(workers, engine.value, ray_address)
+        result = run_analysis(store, inputs, stages, executor, settings=settings, batch_size=batch_size,
                               story_runner=_story_runner(store) if stories and nlp else None, progress=report,
                               story_progress=report_stories)
     summary, placed = result.summary, result.stories
