@@ -64,3 +64,17 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
                **payload}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def write_results_if_default(name: str, payload: dict[str, Any], default_run: bool) -> Path:
+    """The results file for the run a script's docs describe; any other run's figures go to bench/work/ (so a
+    quick check never overwrites the figures the README quotes). Prints where they went."""
+    if default_run:
+        path = write_results(name, payload)
+        print(f"written to {path}")
+        return path
+    path = ROOT / "bench" / "work" / f"{name}_metrics.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"not the default run: figures in {path}")
+    return path

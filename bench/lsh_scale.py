@@ -17,13 +17,12 @@ Only the default run writes `bench/results/lsh_scale.json`; others write `bench/
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from typing import Any
 
 import numpy as np
 
-from common import ROOT, peak_rss_mb, write_results
+from common import peak_rss_mb, write_results_if_default
 from parallax.stories.bands import BandSettings, band_rows, candidate_pairs, confirmed, copy_groups
 
 DAY0 = 738_000
@@ -109,13 +108,8 @@ def main() -> None:
                "settings": {"threshold": settings.threshold, "permutations": settings.permutations,
                             "copies": args.copies, "redrawn_share": REDRAWN, "per_day": PER_DAY, "seed": args.seed},
                "results": figures}
-    if (args.documents, args.copies, args.seed) == (1_000_000, 0.1, 0):
-        print(f"written to {write_results('lsh_scale', payload)}")
-    else:
-        path = ROOT / "bench" / "work" / "lsh_scale_metrics.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(payload, indent=2))
-        print(f"not the default run: figures in {path}")
+    default_run = (args.documents, args.copies, args.seed) == (1_000_000, 0.1, 0)
+    write_results_if_default("lsh_scale", payload, default_run)
 
 
 if __name__ == "__main__":

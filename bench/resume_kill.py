@@ -14,7 +14,6 @@ and the seconds of both runs. Writes `bench/results/resume_kill.json` (default s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sqlite3
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, write_results
+from common import ROOT, write_results_if_default
 
 CLI = [sys.executable, "-c", "from parallax.cli import app; app()"]
 
@@ -92,13 +91,8 @@ def main() -> None:
         print(f"{key:24s} {value}")
     payload = {"command": " ".join([".venv/bin/python", "bench/resume_kill.py", *sys.argv[1:]]),
                "date": time.strftime("%Y-%m-%d"), "results": figures}
-    if (args.pages, args.kill_at, args.workers, args.nlp) == (5000, 0.5, 2, False):
-        print(f"written to {write_results('resume_kill', payload)}")
-    else:
-        path = ROOT / "bench" / "work" / "resume_kill_metrics.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(payload, indent=2))
-        print(f"not the default run: figures in {path}")
+    default_run = (args.pages, args.kill_at, args.workers, args.nlp) == (5000, 0.5, 2, False)
+    write_results_if_default("resume_kill", payload, default_run)
 
 
 if __name__ == "__main__":
