@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from parallax.cli import default_stages
+from parallax.analyze import default_stages
 from parallax.ingest import Ingestor
 from parallax.pipeline import InProcessExecutor, Pipeline, Resources, resources_of
 from parallax.serve.export import iter_article_records

@@ -11,7 +11,6 @@ Exit codes: 0 everything went through, 1 some inputs failed (what could be store
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,10 +24,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from parallax.analyze import run_analysis
-from parallax.extract import Extractor
+from parallax.analyze import default_stages, make_executor, nlp_stages, run_analysis
 from parallax.ingest import IngestSettings
-from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, RunSummary, Stage, batched
+from parallax.pipeline import RunSummary, Stage, batched
 from parallax.records import Article, Attribution, Event, Failure, ParsedArticle
 from parallax.serve.export import (
     EXPORT_FORMATS,
@@ -75,35 +73,9 @@ def open_store(db: str | None) -> Store:
     return Store(database_url(db))
 
 
-def nlp_stages(model: str | None = None) -> list[Stage]:
-    """The annotate, attribute and events stages, imported only when a command needs them (they load
-    spaCy); the spaCy model is checked here so a wrong name is a usage error before any work starts."""
-    from parallax.annotate import AnnotateSettings, Annotator, find_model
-    from parallax.attribute import Attributor
-    from parallax.events import EventExtractor
-
-    return [Annotator(AnnotateSettings(model=find_model(model))), Attributor(keep_parse=True), EventExtractor()]
-
-
-def default_stages(nlp: bool = True, model: str | None = None) -> list[Stage]:
-    """The stages `analyze` runs: extraction, then (unless `nlp` is off) annotation and attribution."""
-    return [Extractor(), *nlp_stages(model)] if nlp else [Extractor()]
-
-
 SpacyModelOption = Annotated[str | None, typer.Option(
     "--spacy-model", envvar="PARALLAX_SPACY_MODEL", show_default="en_core_web_sm",
     help="spaCy pipeline to parse with (package name or path), e.g. en_core_web_md.")]
-
-
-def make_executor(workers: int | None, engine: str = "local", ray_address: str | None = None) -> Executor:
-    """The engine a command runs its stages on: this machine's process pool (0 workers: this process) or Ray."""
-    if workers is None:
-        workers = os.cpu_count() or 1
-    if engine == "ray":
-        from parallax.ray_executor import RayExecutor
-
-        return RayExecutor(workers=max(1, workers), address=ray_address)
-    return LocalExecutor(workers) if workers > 0 else InProcessExecutor()
 
 
 class Engine(StrEnum):

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from parallax.analyze import run_analysis
+from parallax.analyze import default_stages, make_executor, run_analysis
 from parallax.ingest import IngestSettings
-from parallax.pipeline import Executor, InProcessExecutor, LocalExecutor, RunSummary, Stage
+from parallax.pipeline import RunSummary, Stage
 from parallax.store import Store
 
 if TYPE_CHECKING:
@@ -49,13 +49,6 @@ class Job:
         return {"id": self.id, "state": self.state, "inputs": list(self.inputs), "counts": dict(self.counts),
                 "processed": sum(self.counts.values()), "placed": self.placed, "new_stories": self.new_stories,
                 "failures": list(self.failures), "error": self.error, "finished": self.state in ("done", "failed")}
-
-
-def default_stages() -> list[Stage]:
-    """The stages `parallax analyze` runs (extraction, annotation, attribution, events)."""
-    from parallax.cli import default_stages as cli_stages
-
-    return cli_stages(True)
 
 
 class IngestJobs:
@@ -93,9 +86,6 @@ class IngestJobs:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _executor(self) -> Executor:
-        return LocalExecutor(self.workers) if self.workers > 0 else InProcessExecutor()
-
     def _run(self, job: Job, inputs: list[str], cleanup: Path | None) -> None:
         job.state = "running"
 
@@ -109,7 +99,7 @@ class IngestJobs:
         try:
             if self._stages is None:
                 self._stages = self._build_stages()
-            result = run_analysis(self.store, inputs, self._stages, self._executor(), settings=self.settings,
+            result = run_analysis(self.store, inputs, self._stages, make_executor(self.workers), settings=self.settings,
                                   story_runner=self._story_runner(), progress=progress, story_progress=placed)
             progress(result.summary)
             if result.stories is not None:
