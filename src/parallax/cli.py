@@ -567,17 +567,10 @@ def split(
     """
     store = open_store(db)
     sid = _story_id_or_exit(store, story_id)
-    members = store.stories.members(sid)
-    chosen = []
-    for given in article_ids:
-        matches = [m for m in members if m.startswith(given)]
-        if len(matches) != 1:
-            errors().print(f"{given!r} names {len(matches)} articles of story {sid}")
-            raise typer.Exit(EXIT_USAGE)
-        chosen.append(matches[0])
     from parallax.stories.runner import StoryRunner
 
     try:
+        chosen = store.stories.members_named(sid, article_ids)
         new_id = StoryRunner(store).split(sid, chosen)
     except ValueError as error:
         errors().print(str(error))

@@ -121,5 +121,5 @@ def merge(state: State, story_id: str, body: MergeRequest) -> JSONResponse:
 
 @writes.post("/stories/{story_id}/split", summary="Move articles of this story to a new story (kept across runs)")
 def split(state: State, story_id: str, body: SplitRequest) -> dict[str, str]:
-    new_id = service.split_story(state, story_id, body.article_ids)
-    return {"story_id": service.story_or_404(state, story_id)["id"], "new_story_id": new_id}
+    story, new_id = service.split_story(state, story_id, body.article_ids)
+    return {"story_id": story, "new_story_id": new_id}

@@ -86,26 +86,20 @@ def merge_stories(state: AppState, story_id: str, others: Sequence[str]) -> dict
     return record
 
 
-def split_story(state: AppState, story_id: str, article_ids: Sequence[str]) -> str:
-    """Move these articles (ids or prefixes of the story's articles) to a new story; its id."""
+def split_story(state: AppState, story_id: str, article_ids: Sequence[str]) -> tuple[str, str]:
+    """Move these articles (ids or prefixes of the story's articles) to a new story; (the story's full id, the
+    new story's id)."""
     from parallax.stories.runner import StoryRunner
 
     sid = story_or_404(state, story_id)["id"]
-    members = state.store.stories.members(sid)
-    chosen = []
-    for given in article_ids:
-        matches = [m for m in members if m.startswith(given)] if given else []
-        if len(matches) != 1:
-            raise HTTPException(422, f"{given!r} names {len(matches)} articles of story {sid}")
-        chosen.append(matches[0])
-    if not chosen:
+    if not article_ids:
         raise HTTPException(422, "choose the articles to split off")
     try:
-        new_id = StoryRunner(state.store).split(sid, chosen)
+        new_id = StoryRunner(state.store).split(sid, state.store.stories.members_named(sid, article_ids))
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     state.invalidate()
-    return new_id
+    return sid, new_id
 
 
 def parse_urls(text: str | None) -> list[str]:

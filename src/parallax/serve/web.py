@@ -125,7 +125,7 @@ def create_app(settings: WebSettings | None = None, state: AppState | None = Non
     def split_form(state: State, story_id: str, article_ids: Annotated[list[str], Form()],
                    token: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
         state.check_write(token)
-        new_id = service.split_story(state, story_id, article_ids)
+        _, new_id = service.split_story(state, story_id, article_ids)
         return RedirectResponse(f"/stories/{new_id}", status_code=303)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=reader, include_in_schema=False)

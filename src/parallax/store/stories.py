@@ -133,6 +133,18 @@ class StoryStore:
                                       .order_by(article_stories.c.article_id))
             return [row[0] for row in rows]
 
+    def members_named(self, story_id: str, given: Sequence[str]) -> list[str]:
+        """The story's articles these ids or prefixes name, in the order given; ValueError naming the first
+        that names no article of the story, or more than one."""
+        members = self.members(story_id)
+        chosen = []
+        for prefix in given:
+            matches = [m for m in members if m.startswith(prefix)] if prefix else []
+            if len(matches) != 1:
+                raise ValueError(f"{prefix!r} names {len(matches)} articles of story {story_id}")
+            chosen.append(matches[0])
+        return chosen
+
     def story_of(self, article_id: str) -> str | None:
         with self.engine.connect() as connection:
             return connection.execute(select(article_stories.c.story_id)
