@@ -258,8 +258,8 @@ class Store:
         """The articles with these ids (those that exist), in the order asked."""
         found: dict[str, Article] = {}
         with self.engine.connect() as connection:
-            for first in range(0, len(ids), 500):
-                chunk = list(ids[first:first + 500])
+            for first in range(0, len(ids), _IN_CHUNK):
+                chunk = list(ids[first:first + _IN_CHUNK])
                 page = [_article_from_row(row._mapping)
                         for row in connection.execute(select(articles).where(articles.c.id.in_(chunk)))]
                 if with_annotations:
