@@ -129,16 +129,15 @@ def copy_groups(count: int, pairs: np.ndarray, days: Sequence[int | None]) -> np
         a, b = root(left), root(right)
         if a != b:
             parent[max(a, b)] = min(a, b)
-    roots = np.array([root(node) for node in range(count)], dtype=np.int64)
+    roots = np.fromiter((root(node) for node in range(count)), dtype=np.int64, count=count)
     order = np.array([day if day is not None else np.iinfo(np.int64).max for day in days], dtype=np.int64)
-    original = np.arange(count, dtype=np.int64)
-    grouped = np.flatnonzero(roots != np.arange(count)) if len(pairs) else np.zeros(0, dtype=np.int64)
-    members: dict[int, list[int]] = {}
-    for node in np.union1d(grouped, roots[grouped]).tolist():
-        members.setdefault(int(roots[node]), []).append(node)
-    for group in members.values():
-        earliest = min(group, key=lambda node: (order[node], node))
-        original[group] = earliest
+    positions = np.arange(count, dtype=np.int64)
+    # by group, then day, then position: the first of each group's run is its earliest member
+    ranked = np.lexsort((positions, order, roots))
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = roots[ranked][1:] != roots[ranked][:-1]
+    original = np.empty(count, dtype=np.int64)
+    original[ranked] = ranked[starts][np.cumsum(starts) - 1]
     return original
 
 
