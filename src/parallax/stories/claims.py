@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +51,12 @@ class ClaimSettings:
 class _Draft:
     mentions: list[ClaimMention] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # rows of the candidates' vectors
+
+
+def most_common(values: Sequence[str]) -> str | None:
+    """The most frequent value, ties going to the one seen first (never to a set's hash order, which differs
+    between processes)."""
+    return Counter(values).most_common(1)[0][0] if values else None
 
 
 def candidates_of(article: Article, names: Mapping[str, str] | None = None) -> list[ClaimMention]:
@@ -134,7 +141,7 @@ def build_claims(articles: Sequence[Article], embedder: Embedder, *, reprint_of:
         independent = sorted({outlet_of.get(reprint_of.get(m.article_id, m.article_id), m.article_id)
                               for m in draft.mentions})
         claims.append(Claim(id=claim_id, summary=summary_mention.sentence or summary_mention.text,
-                            speaker=max(set(speakers), key=speakers.count) if speakers else None,
+                            speaker=most_common(speakers),
                             status="corroborated" if len(independent) >= 2 else "single-source",
                             mentions=draft.mentions, outlets=independent))
         mean = vectors[draft.rows].mean(axis=0)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from parallax.records import Article, Claim
+from parallax.stories.claims import most_common
 from parallax.stories.contradict import counted_unit
 
 _FOLD = re.compile(r"[^\w]+", re.UNICODE)
@@ -28,7 +29,7 @@ _FOLD = re.compile(r"[^\w]+", re.UNICODE)
 def central_title(articles: Sequence[Article], vectors: Mapping[str, np.ndarray]) -> str | None:
     """The title of the article closest on average to the others, among those in the story's main language."""
     languages = [a.language for a in articles if a.language]
-    main = max(set(languages), key=languages.count) if languages else None
+    main = most_common(languages)
     titled = [a for a in articles if a.title and a.id in vectors and (main is None or a.language == main)]
     if not titled:
         return next((a.title for a in articles if a.title), None)
