@@ -1,4 +1,5 @@
-"""Store stage: the embedded SQLite store by default, any SQLAlchemy URL (PostgreSQL) otherwise.
+"""Store stage: the embedded SQLite store by default, PostgreSQL (`--db postgresql://user@host/db`) for
+multi-user and cluster runs.
 
 Owns reading and writing articles, their annotations (entity mentions, attributions, events, date
 mentions and quantities) and the input ledger. `Store.write_batch` writes one batch of records in
@@ -11,19 +12,45 @@ quantities are annotations too, recomputed with the rest); `Store.canonical_name
 canonical names to store-wide ones; `Store.list_attributions` and `Store.list_events` list across
 articles. Reading an article is cheap; its annotations are loaded only when asked for
 (`with_annotations`), one query per table and page of articles.
+
+Many processes may write one PostgreSQL store at once: rows whose key another writer stored first are
+skipped (INSERT … ON CONFLICT DO NOTHING: the input then counts as a duplicate, or unchanged), a batch
+that loses a deadlock is written again, migrations and the stories stage take turns (`Store.exclusive`).
+Every query whose order matters says it, NULLs included (SQLite puts them first, PostgreSQL last).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import threading
+import time
+import zlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Engine,
+    Executable,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    make_url,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from parallax.records import (
     Article,
@@ -63,6 +90,8 @@ EVENT_FIELDS = ["type", "text", "start", "end", "trigger", "trigger_start", "tri
 DATE_FIELDS = ["text", "start", "end", "value", "granularity", "reference", "relation"]
 QUANTITY_FIELDS = ["text", "start", "end", "value", "unit", "qualifier", "approximate", "low", "high", "kind"]
 _IN_CHUNK = 500  # ids per IN (…) clause: well under every backend's bound-parameter limit
+_RETRIED_SQLSTATES = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+_WRITE_ATTEMPTS = 5
 
 if TYPE_CHECKING:
     from parallax.store.stories import StoryStore
@@ -71,9 +100,15 @@ NameKey = tuple[str, str, str | None]  # (canonical, type, country) of an entity
 
 
 def database_url(db: str | None = None) -> str:
-    """A SQLAlchemy URL from --db, PARALLAX_DB or the default file in the working folder."""
+    """A SQLAlchemy URL from --db, PARALLAX_DB or the default file in the working folder.
+
+    A plain `postgresql://` or `postgres://` URL goes through psycopg 3 (SQLAlchemy's default for it is
+    psycopg2, which is not installed); a URL that names its driver (`postgresql+…://`) is left as it is."""
     value = db or os.environ.get("PARALLAX_DB") or DEFAULT_DB
     if "://" in value:
+        scheme, rest = value.split("://", 1)
+        if scheme.lower() in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return value
     return f"sqlite:///{Path(value).expanduser()}"
 
@@ -104,19 +139,53 @@ class Store:
     """Access to the articles and input ledger; safe to open many times on one database."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
-        self.url = url or database_url()
-        self.engine = engine or create_engine(self.url, future=True)
+        self.url = database_url(url)
+        if engine is None:
+            # A server may drop idle connections (restart, time-outs): check one before use (SQLite has none to lose).
+            server = make_url(self.url).get_backend_name() != "sqlite"
+            engine = create_engine(self.url, future=True, pool_pre_ping=server)
+        self.engine = engine
+        self._held = threading.local()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.migrate()
 
     def migrate(self) -> None:
+        """Bring the schema to the latest version; processes opening a new server database at once take
+        turns, and a migration another process applied meanwhile is not applied again."""
         with self.engine.begin() as connection:
+            _lock_transaction(connection, "migrate")
             version = current_version(connection)
         for number in range(version + 1, LATEST_VERSION + 1):
             with self.engine.begin() as connection:
+                _lock_transaction(connection, "migrate")
+                if current_version(connection) >= number:
+                    continue
                 MIGRATIONS[number - 1](connection)
                 record_version(connection, number, _now())
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the store-wide lock `name` while the block runs: on PostgreSQL an advisory lock, so two
+        processes (the stories stage of two `analyze` runs) take turns instead of racing on the same rows.
+        Re-entrant within a thread. SQLite serialises its writers itself: there it is a no-op."""
+        if not hasattr(self._held, "names"):
+            self._held.names = set()
+        held: set[str] = self._held.names
+        if self.engine.dialect.name != "postgresql" or name in held:
+            yield
+            return
+        key = _lock_key(name)
+        with self.engine.connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(key)))
+            connection.commit()  # the lock belongs to the session: leave no transaction open while it is held
+            held.add(name)
+            try:
+                yield
+            finally:
+                held.discard(name)
+                connection.execute(select(func.pg_advisory_unlock(key)))
+                connection.commit()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -142,10 +211,24 @@ class Store:
             return {(row.source, row.raw_hash) for row in connection.execute(query)}
 
     def write_batch(self, records: Iterable[Record]) -> BatchOutcome:
+        """Write one batch in one transaction. On PostgreSQL a batch chosen as a deadlock's victim (two
+        writers storing overlapping articles in different orders) is rolled back by the server and written
+        again here, seeing what the other writer committed."""
+        batch = list(records)
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                return self._write_batch_once(batch)
+            except DBAPIError as error:
+                if attempt == _WRITE_ATTEMPTS or getattr(error.orig, "sqlstate", None) not in _RETRIED_SQLSTATES:
+                    raise
+                time.sleep(random.uniform(0.05, 0.2) * attempt)
+        raise AssertionError("unreachable")
+
+    def _write_batch_once(self, batch: Sequence[Record]) -> BatchOutcome:
         outcome = BatchOutcome()
         now = _now()
         with self.engine.begin() as connection:
-            for item in records:
+            for item in batch:
                 # A pipeline that ends at the annotate stage hands over parsed articles: store the article.
                 record = item.article if isinstance(item, ParsedArticle) else item
                 if isinstance(record, Article):
@@ -165,37 +248,37 @@ class Store:
         ).first()
         if existing is not None and existing.status != "failed":
             return "unchanged"
-        original = connection.execute(
-            select(articles.c.id).where(articles.c.content_hash == article.content_hash)
-        ).scalar()
-        if original is None:
-            row = {name: getattr(article, name) for name in ARTICLE_FIELDS}
-            connection.execute(insert(articles).values(**row, created_at=now))
+        row = {name: _without_nul(getattr(article, name)) for name in ARTICLE_FIELDS}
+        # Skipped when an article with this text is stored already, by an earlier batch or by another writer
+        # right now (on PostgreSQL the insert then waits for that writer's transaction to end).
+        if _insert_new(connection, articles, {**row, "created_at": now}, ["content_hash"]):
             _insert_annotations(connection, article.id, Annotations.of(article))
             status, article_id = "stored", article.id
         else:
+            original = connection.execute(
+                select(articles.c.id).where(articles.c.content_hash == article.content_hash)
+            ).scalar()
             status, article_id = "duplicate", original
         # A source that now reads fine no longer counts among the failures.
         connection.execute(delete(inputs).where(inputs.c.source == key[0], inputs.c.status == "failed"))
-        connection.execute(insert(inputs).values(
-            source=key[0], raw_hash=key[1], status=status, article_id=article_id,
-            first_seen=now, last_seen=now,
-        ))
-        return status
+        recorded = _insert_new(connection, inputs, {
+            "source": key[0], "raw_hash": key[1], "status": status, "article_id": article_id,
+            "first_seen": now, "last_seen": now,
+        }, ["source", "raw_hash"])
+        # Not recorded: another writer recorded this very input (same source, same bytes) since we looked.
+        return status if recorded else "unchanged"
 
     def _write_failure(self, connection: Any, failure: Failure, now: str) -> str:
-        existing = connection.execute(
-            select(inputs.c.id, inputs.c.status).where(
-                inputs.c.source == failure.source, inputs.c.raw_hash == failure.raw_hash)
-        ).first()
-        if existing is None:
-            connection.execute(insert(inputs).values(
-                source=failure.source, raw_hash=failure.raw_hash, status="failed", stage=failure.stage,
-                reason=failure.reason, first_seen=now, last_seen=now,
-            ))
-        elif existing.status == "failed":
+        where = (inputs.c.source == failure.source, inputs.c.raw_hash == failure.raw_hash)
+        existing = connection.execute(select(inputs.c.id, inputs.c.status).where(*where)).first()
+        reason = _without_nul(failure.reason)
+        if existing is None and not _insert_new(connection, inputs, {
+                "source": failure.source, "raw_hash": failure.raw_hash, "status": "failed", "stage": failure.stage,
+                "reason": reason, "first_seen": now, "last_seen": now}, ["source", "raw_hash"]):
+            existing = connection.execute(select(inputs.c.id, inputs.c.status).where(*where)).first()
+        if existing is not None and existing.status == "failed":
             connection.execute(update(inputs).where(inputs.c.id == existing.id).values(
-                stage=failure.stage, reason=failure.reason, last_seen=now))
+                stage=failure.stage, reason=reason, last_seen=now))
         return "failed"
 
     # -- reading -----------------------------------------------------------------------------
@@ -212,7 +295,7 @@ class Store:
     def list_articles(self, *, limit: int | None = None, offset: int = 0, outlet: str | None = None,
                       language: str | None = None, with_annotations: bool = False) -> list[Article]:
         """A page of articles, latest first; with their annotations when asked."""
-        query = select(articles).order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id)
+        query = select(articles).order_by(*_LATEST_ARTICLES_FIRST)
         if outlet:
             query = query.where(articles.c.outlet.ilike(f"%{outlet}%"))
         if language:
@@ -240,16 +323,15 @@ class Store:
             last = batch[-1].id
 
     def get_article(self, id_or_prefix: str, *, with_annotations: bool = True) -> Article | None:
-        """The article with this id, or the only one whose id starts with it, with its annotations."""
-        query = select(articles).where(
-            or_(articles.c.id == id_or_prefix, articles.c.id.startswith(id_or_prefix, autoescape=True))
-        ).limit(2)
+        """The article with this id, or the only one whose id starts with it (any case), with its annotations."""
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-            exact = [row for row in rows if row.id == id_or_prefix]
-            if not (exact or len(rows) == 1):
+            rows = connection.execute(select(articles).where(articles.c.id == id_or_prefix)).all()
+            if not rows:  # not a whole id (found through the primary key's index): a prefix, which scans
+                rows = connection.execute(select(articles).where(
+                    articles.c.id.istartswith(id_or_prefix, autoescape=True)).limit(2)).all()
+            if len(rows) != 1:
                 return None
-            article = _article_from_row((exact or rows)[0]._mapping)
+            article = _article_from_row(rows[0]._mapping)
             if with_annotations:
                 _attach_annotations(connection, [article])
         return article
@@ -305,8 +387,7 @@ class Store:
         query = (select(articles.c.id.label("article_ref_id"), articles.c.outlet, articles.c.title,
                         articles.c.published, *(attributions.c[name] for name in ATTRIBUTION_FIELDS))
                  .join(articles, attributions.c.article_id == articles.c.id)
-                 .order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id,
-                           attributions.c.position))
+                 .order_by(*_LATEST_ARTICLES_FIRST, attributions.c.position))
         if speaker:
             conditions = [attributions.c.speaker.icontains(speaker, autoescape=True),
                           attributions.c.speaker_text.icontains(speaker, autoescape=True)]
@@ -314,7 +395,7 @@ class Store:
                 conditions.append(attributions.c.speaker.in_(list(also_speakers)))
             query = query.where(or_(*conditions))
         if article_id:
-            query = query.where(attributions.c.article_id.startswith(article_id, autoescape=True))
+            query = query.where(attributions.c.article_id.istartswith(article_id, autoescape=True))
         query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
@@ -334,7 +415,7 @@ class Store:
         query = (select(articles.c.id.label("article_ref_id"), articles.c.outlet, articles.c.title,
                         articles.c.published, *(events.c[name] for name in EVENT_FIELDS))
                  .join(articles, events.c.article_id == articles.c.id)
-                 .order_by(articles.c.published.desc(), articles.c.created_at, articles.c.id, events.c.position))
+                 .order_by(*_LATEST_ARTICLES_FIRST, events.c.position))
         if type:
             query = query.where(func.lower(events.c["type"]) == type.lower())
         for wanted, prefix in ((actor, "actor"), (target, "target")):
@@ -343,7 +424,7 @@ class Store:
                                         events.c[prefix].icontains(wanted, autoescape=True),
                                         events.c[f"{prefix}_text"].icontains(wanted, autoescape=True)))
         if article_id:
-            query = query.where(events.c.article_id.startswith(article_id, autoescape=True))
+            query = query.where(events.c.article_id.istartswith(article_id, autoescape=True))
         query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
@@ -368,7 +449,8 @@ class Store:
                         func.count(func.distinct(entities.c.article_id)).label("articles"))
                  .where(func.lower(entities.c.canonical).in_([name.lower() for name in names]))
                  .group_by(entities.c.canonical, entities.c["type"], entities.c.country)
-                 .order_by(func.count(func.distinct(entities.c.article_id)).desc()))
+                 .order_by(func.count(func.distinct(entities.c.article_id)).desc(), entities.c.canonical,
+                           entities.c["type"], entities.c.country.nulls_first()))
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
 
@@ -389,6 +471,40 @@ class Store:
                  .where(inputs.c.status == "failed").order_by(inputs.c.id))
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+
+# Latest first; undated articles last on every engine (SQLite sorts NULL first, PostgreSQL last).
+_LATEST_ARTICLES_FIRST = (articles.c.published.desc().nulls_last(), articles.c.created_at, articles.c.id)
+
+
+def _lock_key(name: str) -> int:
+    """A fixed 31-bit key for an advisory lock of this store (PostgreSQL's keys are bigints)."""
+    return zlib.crc32(f"parallax:{name}".encode()) & 0x7FFFFFFF
+
+
+def _lock_transaction(connection: Any, name: str) -> None:
+    """Take the lock `name` until the transaction ends (PostgreSQL; other engines serialise DDL themselves)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(_lock_key(name))))
+
+
+def _insert_new(connection: Any, table: Table, values: dict[str, Any], key: Sequence[str]) -> bool:
+    """Insert one row unless a row with the same unique `key` exists (or is being written by another
+    transaction, which is waited for); whether it was inserted. Any other constraint still fails."""
+    statement: Executable
+    if connection.dialect.name == "postgresql":
+        statement = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    elif connection.dialect.name == "sqlite":
+        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    else:  # other engines: a unique-key race there is an error, as it was before
+        statement = insert(table).values(**values)
+    # psycopg's rowcount is gone once SQLAlchemy closes the cursor of an INSERT: ask it to keep the count.
+    return bool(connection.execute(statement.execution_options(preserve_rowcount=True)).rowcount == 1)
+
+
+def _without_nul(value: Any) -> Any:
+    """Strings without NUL characters: PostgreSQL text cannot hold them (a title read from a JSON record can)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _article_from_row(row: Any) -> Article:

@@ -35,39 +35,47 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.types import TypeEngine
 
 metadata = MetaData()
+
+
+def _string(length: int) -> TypeEngine[str]:
+    """VARCHAR(length) where the engine does not enforce it (SQLite); unbounded on PostgreSQL, which would
+    refuse a longer value that SQLite stores and fail the whole batch with it. The lengths say what is expected."""
+    return String(length).with_variant(String(), "postgresql")
+
 
 schema_version = Table(
     "parallax_schema",
     metadata,
     Column("version", Integer, primary_key=True),
-    Column("applied_at", String(32), nullable=False),
+    Column("applied_at", _string(32), nullable=False),
 )
 
 articles = Table(
     "articles",
     metadata,
-    Column("id", String(32), primary_key=True),
-    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("id", _string(32), primary_key=True),
+    Column("content_hash", _string(64), nullable=False, unique=True),
     Column("source", Text, nullable=False),
-    Column("raw_hash", String(64), nullable=False),
-    Column("input_format", String(16), nullable=False),
+    Column("raw_hash", _string(64), nullable=False),
+    Column("input_format", _string(16), nullable=False),
     Column("url", Text),
     Column("canonical_url", Text),
     Column("title", Text),
     Column("outlet", Text),
     Column("author", Text),
-    Column("published", String(10)),
-    Column("page_date", String(10)),
-    Column("language", String(8)),
-    Column("extractor", String(32)),
+    Column("published", _string(10)),
+    Column("page_date", _string(10)),
+    Column("language", _string(8)),
+    Column("extractor", _string(32)),
     Column("text", Text, nullable=False),
     Column("credits", JSON, nullable=False, default=list),
     Column("removed", JSON, nullable=False, default=list),
     Column("notes", JSON, nullable=False, default=list),
-    Column("reprint_of", String(32)),
-    Column("created_at", String(32), nullable=False),
+    Column("reprint_of", _string(32)),
+    Column("created_at", _string(32), nullable=False),
     Index("ix_articles_published", "published"),
     Index("ix_articles_outlet", "outlet"),
 )
@@ -76,7 +84,7 @@ def _annotation_keys() -> list[Column]:
     """The columns every annotation table starts with: its own id and the article it belongs to
     (deleted with the article)."""
     return [Column("id", Integer, primary_key=True, autoincrement=True),
-            Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False)]
+            Column("article_id", _string(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False)]
 
 
 # One row per input item ever seen: what became of it. (source, raw_hash) is the idempotence key.
@@ -85,13 +93,13 @@ inputs = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source", Text, nullable=False),
-    Column("raw_hash", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # stored | duplicate | failed
-    Column("article_id", String(32)),
-    Column("stage", String(32)),
+    Column("raw_hash", _string(64), nullable=False),
+    Column("status", _string(16), nullable=False),  # stored | duplicate | failed
+    Column("article_id", _string(32)),
+    Column("stage", _string(32)),
     Column("reason", Text),
-    Column("first_seen", String(32), nullable=False),
-    Column("last_seen", String(32), nullable=False),
+    Column("first_seen", _string(32), nullable=False),
+    Column("last_seen", _string(32), nullable=False),
     UniqueConstraint("source", "raw_hash", name="uq_inputs_source_hash"),
     Index("ix_inputs_status", "status"),
 )
@@ -103,9 +111,9 @@ entities = Table(
     metadata,
     *_annotation_keys(),
     Column("text", Text, nullable=False),
-    Column("type", String(16), nullable=False),
+    Column("type", _string(16), nullable=False),
     Column("canonical", Text, nullable=False),
-    Column("country", String(8)),
+    Column("country", _string(8)),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("roles", JSON, nullable=False, default=list),
@@ -123,17 +131,17 @@ attributions = Table(
     Column("content", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", _string(16), nullable=False),
     Column("speaker", Text),
     Column("speaker_text", Text),
     Column("speaker_start", Integer),
     Column("speaker_end", Integer),
-    Column("speaker_type", String(16)),
-    Column("speaker_country", String(8)),
+    Column("speaker_type", _string(16)),
+    Column("speaker_country", _string(8)),
     Column("cue", Text),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
-    Column("stance", String(16)),
+    Column("stance", _string(16)),
     Column("segments", JSON, nullable=False, default=list),
     Column("sentence_start", Integer, nullable=False, default=0),
     Column("sentence_end", Integer, nullable=False, default=0),
@@ -148,10 +156,10 @@ events = Table(
     metadata,
     *_annotation_keys(),
     Column("position", Integer, nullable=False),
-    Column("type", String(32), nullable=False),
-    Column("mode", String(32)),
-    Column("context", String(32)),
-    Column("cameo", String(8)),
+    Column("type", _string(32), nullable=False),
+    Column("mode", _string(32)),
+    Column("context", _string(32)),
+    Column("cameo", _string(8)),
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -160,20 +168,20 @@ events = Table(
     Column("trigger_end", Integer, nullable=False),
     Column("actor", Text),
     Column("actor_text", Text),
-    Column("actor_country", String(8)),
-    Column("actor_sector", String(16)),
+    Column("actor_country", _string(8)),
+    Column("actor_sector", _string(16)),
     Column("target", Text),
     Column("target_text", Text),
-    Column("target_country", String(8)),
-    Column("target_sector", String(16)),
+    Column("target_country", _string(8)),
+    Column("target_sector", _string(16)),
     Column("location", Text),
-    Column("location_country", String(8)),
-    Column("date", String(32)),
+    Column("location_country", _string(8)),
+    Column("date", _string(32)),
     Column("date_text", Text),
-    Column("status", String(16), nullable=False, default="asserted"),
+    Column("status", _string(16), nullable=False, default="asserted"),
     Column("according_to", Text),
     Column("negated", Boolean, nullable=False, default=False),
-    Column("modality", String(16)),
+    Column("modality", _string(16)),
     Column("quantities", JSON, nullable=False, default=list),  # records.Quantity fields, one dict each
     Index("ix_events_type", "type"),
     Index("ix_events_actor_country", "actor_country"),
@@ -190,10 +198,10 @@ dates = Table(
     Column("text", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("value", String(32)),
-    Column("granularity", String(16)),
-    Column("reference", String(32)),
-    Column("relation", String(16)),
+    Column("value", _string(32)),
+    Column("granularity", _string(16)),
+    Column("reference", _string(32)),
+    Column("relation", _string(16)),
     Index("ix_dates_article_id", "article_id"),
 )
 
@@ -212,7 +220,7 @@ quantities = Table(
     Column("approximate", Boolean, nullable=False, default=False),
     Column("low", Float),
     Column("high", Float),
-    Column("kind", String(16), nullable=False, default="count"),
+    Column("kind", _string(16), nullable=False, default="count"),
     Index("ix_quantities_article_id", "article_id"),
 )
 
@@ -222,16 +230,16 @@ quantities = Table(
 article_stories = Table(
     "article_stories",
     metadata,
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("story_id", String(16), nullable=False),
+    Column("article_id", _string(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", _string(16), nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float32 × 512, unit length
     Column("minhash", LargeBinary, nullable=False),  # uint64 × 128
     Column("entities", JSON, nullable=False, default=list),
     Column("day", Integer),
-    Column("reprint_of", String(32)),
+    Column("reprint_of", _string(32)),
     Column("score", Float),
     Column("pinned", Boolean, nullable=False, default=False),
-    Column("placed_at", String(32), nullable=False),
+    Column("placed_at", _string(32), nullable=False),
     Index("ix_article_stories_story_id", "story_id"),
 )
 
@@ -240,15 +248,15 @@ article_stories = Table(
 stories = Table(
     "stories",
     metadata,
-    Column("id", String(16), primary_key=True),
+    Column("id", _string(16), primary_key=True),
     Column("title", Text),
     Column("article_count", Integer, nullable=False, default=0),
     Column("outlet_count", Integer, nullable=False, default=0),
     Column("claim_count", Integer, nullable=False, default=0),
-    Column("first_date", String(10)),
-    Column("last_date", String(10)),
+    Column("first_date", _string(10)),
+    Column("last_date", _string(10)),
     Column("record", JSON, nullable=False),
-    Column("updated_at", String(32), nullable=False),
+    Column("updated_at", _string(32), nullable=False),
     Index("ix_stories_last_date", "last_date"),
 )
 
@@ -257,9 +265,9 @@ story_decisions = Table(
     "story_decisions",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(8), nullable=False),  # merge | split
+    Column("kind", _string(8), nullable=False),  # merge | split
     Column("payload", JSON, nullable=False),
-    Column("made_at", String(32), nullable=False),
+    Column("made_at", _string(32), nullable=False),
 )
 
 
@@ -269,8 +277,8 @@ search_keys = Table(
     "search_keys",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(8), nullable=False),  # article | story
-    Column("key", String(32), nullable=False),
+    Column("kind", _string(8), nullable=False),  # article | story
+    Column("key", _string(32), nullable=False),
     UniqueConstraint("kind", "key", name="uq_search_keys_kind_key"),
 )
 SEARCH_INDEX = "search_index"  # FTS5: title, body (an article's text; a story's claim summaries)

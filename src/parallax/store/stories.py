@@ -4,7 +4,9 @@
 article (re-running the same input places nothing again); a story record is replaced whole when its
 articles change; merges and splits are recorded with the placements they pin, in one transaction.
 `StoryStore.search` finds stories by words (the FTS5 index of schema version 5 on SQLite, LIKE on other
-engines) and by date, outlet, language and entity, latest first.
+engines) and by date, outlet, language and entity, latest first. Orders are spelled out, NULLs included, so
+SQLite and PostgreSQL list (and cluster) in the same order; `StoryRunner` holds `Store.exclusive("stories")`
+while it places and rebuilds, so two runs on one PostgreSQL store do not race for the same rows.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 
-from parallax.store import _now
+from parallax.store import _IN_CHUNK, _now
 from parallax.store.schema import (
     SEARCH_INDEX,
     article_stories,
@@ -48,7 +50,7 @@ from parallax.stories.features import DIMENSIONS, ArticleFeatures
 
 _SUMMARY = (stories.c.id, stories.c.title, stories.c.article_count, stories.c.outlet_count, stories.c.claim_count,
             stories.c.first_date, stories.c.last_date)
-_LATEST_FIRST = (stories.c.last_date.desc(), stories.c.article_count.desc(), stories.c.id)
+_LATEST_FIRST = (stories.c.last_date.desc().nulls_last(), stories.c.article_count.desc(), stories.c.id)
 _search_index = table(SEARCH_INDEX, column("rowid"))
 
 
@@ -86,7 +88,7 @@ class StoryStore:
         """Stored articles not yet in any story, oldest first."""
         query = (select(articles.c.id).outerjoin(article_stories, article_stories.c.article_id == articles.c.id)
                  .where(article_stories.c.article_id.is_(None))
-                 .order_by(articles.c.published, articles.c.created_at, articles.c.id))
+                 .order_by(articles.c.published.nulls_first(), articles.c.created_at, articles.c.id))
         with self.engine.connect() as connection:
             return [row[0] for row in connection.execute(query)]
 
@@ -151,21 +153,25 @@ class StoryStore:
                                       .where(article_stories.c.article_id == article_id)).scalar()
 
     def reprints_of(self, article_ids: Sequence[str]) -> dict[str, str]:
-        if not article_ids:
-            return {}
+        found: dict[str, str] = {}
         with self.engine.connect() as connection:
-            rows = connection.execute(select(article_stories.c.article_id, article_stories.c.reprint_of)
-                                      .where(article_stories.c.article_id.in_(list(article_ids)),
-                                             article_stories.c.reprint_of.is_not(None)))
-            return {row[0]: row[1] for row in rows}
+            for first in range(0, len(article_ids), _IN_CHUNK):
+                chunk = list(article_ids[first:first + _IN_CHUNK])
+                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.reprint_of)
+                                          .where(article_stories.c.article_id.in_(chunk),
+                                                 article_stories.c.reprint_of.is_not(None)))
+                found.update((row[0], row[1]) for row in rows)
+        return found
 
     def vectors_of(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not article_ids:
-            return {}
+        found: dict[str, np.ndarray] = {}
         with self.engine.connect() as connection:
-            rows = connection.execute(select(article_stories.c.article_id, article_stories.c.vector)
-                                      .where(article_stories.c.article_id.in_(list(article_ids))))
-            return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
+            for first in range(0, len(article_ids), _IN_CHUNK):
+                chunk = list(article_ids[first:first + _IN_CHUNK])
+                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.vector)
+                                          .where(article_stories.c.article_id.in_(chunk)))
+                found.update((row[0], np.frombuffer(row[1], dtype=np.float32)) for row in rows)
+        return found
 
     # -- story records -----------------------------------------------------------------------
 
@@ -196,13 +202,11 @@ class StoryStore:
         return found
 
     def _by_id_or_prefix(self, wanted: Any, id_or_prefix: str) -> Any:
-        query = select(stories.c.id, wanted).where(
-            (stories.c.id == id_or_prefix) | stories.c.id.startswith(id_or_prefix, autoescape=True)).limit(2)
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        exact = [row for row in rows if row[0] == id_or_prefix]
-        if exact:
-            return exact[0][1]
+            rows = connection.execute(select(stories.c.id, wanted).where(stories.c.id == id_or_prefix)).all()
+            if not rows:  # a prefix (any case), which scans
+                rows = connection.execute(select(stories.c.id, wanted).where(
+                    stories.c.id.istartswith(id_or_prefix, autoescape=True)).limit(2)).all()
         return rows[0][1] if len(rows) == 1 else None
 
     def list_stories(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
@@ -275,8 +279,8 @@ class StoryStore:
         """article id → its story, for the placed ones among these articles."""
         found: dict[str, str] = {}
         with self.engine.connect() as connection:
-            for first in range(0, len(article_ids), 500):
-                chunk = list(article_ids[first:first + 500])
+            for first in range(0, len(article_ids), _IN_CHUNK):
+                chunk = list(article_ids[first:first + _IN_CHUNK])
                 rows = connection.execute(select(article_stories.c.article_id, article_stories.c.story_id)
                                           .where(article_stories.c.article_id.in_(chunk)))
                 found.update((row[0], row[1]) for row in rows)
@@ -297,7 +301,8 @@ class StoryStore:
         """Move every article of `others` into `target`, pinned there; the decision is recorded."""
         with self.engine.begin() as connection:
             moved = [row[0] for row in connection.execute(
-                select(article_stories.c.article_id).where(article_stories.c.story_id.in_(list(others))))]
+                select(article_stories.c.article_id).where(article_stories.c.story_id.in_(list(others)))
+                .order_by(article_stories.c.article_id))]
             connection.execute(update(article_stories)
                                .where(article_stories.c.story_id.in_([target, *others]))
                                .values(story_id=target, pinned=True))

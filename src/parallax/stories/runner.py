@@ -11,7 +11,8 @@ other engines) share one entry point:
 3. every story that got an article is rebuilt: claims aligned, statuses, the record saved whole.
 
 Merges and splits move placements, pin them (the clustering never moves an article again) and rebuild
-the stories on both sides. Running it twice changes nothing.
+the stories on both sides. Running it twice changes nothing. Each of these holds `Store.exclusive("stories")`
+(on PostgreSQL: two `analyze` runs over one store place their articles in turn, never the same one twice).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ class StoryRunner:
         return self._names
 
     def update(self, progress: Callable[[StoriesSummary], None] | None = None) -> StoriesSummary:
+        with self.store.exclusive("stories"):
+            return self._update(progress)
+
+    def _update(self, progress: Callable[[StoriesSummary], None] | None) -> StoriesSummary:
         summary = StoriesSummary()
         new_ids = self.store.stories.unplaced_article_ids()
         if not new_ids:
@@ -112,22 +117,24 @@ class StoryRunner:
 
     def merge(self, target: str, others: Sequence[str]) -> dict | None:
         others = [other for other in others if other != target]
-        self.store.stories.merge(target, others)
-        return self.rebuild(target)
+        with self.store.exclusive("stories"):
+            self.store.stories.merge(target, others)
+            return self.rebuild(target)
 
     def split(self, story_id: str, article_ids: Sequence[str]) -> str:
         """Move `article_ids` into a new story; returns its id."""
-        members = set(self.store.stories.members(story_id))
-        moving = [a for a in article_ids if a in members]
-        if not moving:
-            raise ValueError(f"none of these articles is in story {story_id}")
-        if len(moving) == len(members):
-            raise ValueError(f"splitting off every article of story {story_id} leaves it empty")
-        new_id = story_id_for(sorted(moving)[0] + "|split|" + story_id)
-        self.store.stories.split(story_id, moving, new_id)
-        self.rebuild(story_id)
-        self.rebuild(new_id)
-        return new_id
+        with self.store.exclusive("stories"):
+            members = set(self.store.stories.members(story_id))
+            moving = [a for a in article_ids if a in members]
+            if not moving:
+                raise ValueError(f"none of these articles is in story {story_id}")
+            if len(moving) == len(members):
+                raise ValueError(f"splitting off every article of story {story_id} leaves it empty")
+            new_id = story_id_for(sorted(moving)[0] + "|split|" + story_id)
+            self.store.stories.split(story_id, moving, new_id)
+            self.rebuild(story_id)
+            self.rebuild(new_id)
+            return new_id
 
     def _lend_dates(self, batch: Sequence[Article], story_of: dict[str, str]) -> int:
         """Articles with no date of their own resolve their time expressions against their story's dates
