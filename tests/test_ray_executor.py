@@ -43,13 +43,24 @@ def analyse(store: Store, executor: Any, inputs: list[str]) -> Any:
     return pipeline.run(Ingestor().iter_documents(inputs))
 
 
-def test_ray_and_in_process_runs_store_the_same_records(ray_runtime: None, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def in_process_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The demo corpus through every stage in this process (no stories yet): the store and the run's summary."""
+    db = tmp_path_factory.mktemp("in-process") / "local.db"
+    store = Store(f"sqlite:///{db}")
+    summary = analyse(store, InProcessExecutor(), [str(EXAMPLES)])
+    store.close()  # its file is copied whole by the tests
+    return db, summary
+
+
+def test_ray_and_in_process_runs_store_the_same_records(ray_runtime: None, in_process_run: tuple[Path, Any],
+                                                        tmp_path: Path) -> None:
     from parallax.ray_executor import RayExecutor
 
     inputs = [str(EXAMPLES)]
-    local = Store(f"sqlite:///{tmp_path / 'local.db'}")
+    local = Store(f"sqlite:///{in_process_run[0]}")
     on_ray = Store(f"sqlite:///{tmp_path / 'ray.db'}")
-    local_summary = analyse(local, InProcessExecutor(), inputs)
+    local_summary = in_process_run[1]
     ray_summary = analyse(on_ray, RayExecutor(workers=2, actor_cpus=0.5), inputs)
     assert ray_summary.counts == local_summary.counts
     assert local_summary.counts["stored"] >= 10
@@ -96,3 +107,30 @@ def test_analyze_on_the_ray_engine_from_the_cli(ray_runtime: None, tmp_path: Pat
     store = Store(f"sqlite:///{db}")
     assert store.count_articles() == len(list((EXAMPLES / "dumps").iterdir()))
     assert any(a.attributions for a in store.list_articles(with_annotations=True))
+
+
+def test_stories_built_on_ray_actors_equal_stories_built_in_process(ray_runtime: None,
+                                                                     in_process_run: tuple[Path, Any],
+                                                                     tmp_path: Path) -> None:
+    """The stories stage's featurising and claim alignment on Ray actors give the in-process stories."""
+    import shutil
+
+    from parallax.ray_executor import RayExecutor
+    from parallax.stories.runner import StoryRunner
+
+    stores = []
+    for name in ("here", "ray"):
+        shutil.copy(in_process_run[0], tmp_path / f"{name}.db")
+        stores.append(Store(f"sqlite:///{tmp_path / f'{name}.db'}"))
+    started: list[RayExecutor] = []
+
+    def on_ray() -> RayExecutor:
+        started.append(RayExecutor(workers=2, actor_cpus=0.5))
+        return started[-1]
+
+    here = StoryRunner(stores[0]).update()
+    there = StoryRunner(stores[1], executor_factory=on_ray, parallel_from=1).update()
+    assert len(started) == 2
+    assert (here.placed, here.new_stories, here.rebuilt) == (there.placed, there.new_stories, there.rebuilt)
+    assert here.new_stories >= 3
+    assert list(stores[0].stories.iter_stories()) == list(stores[1].stories.iter_stories())

@@ -142,3 +142,36 @@ def test_a_story_of_one_undated_article_and_an_article_without_sentences(tmp_pat
     alone = [s for s in document["stories"] if any("Puerto Montt" in (a["title"] or "") for a in s["articles"])]
     assert len(alone) == 1 and len(alone[0]["article_ids"]) == 1
     assert all(c["status"] == "single-source" for c in alone[0]["claims"] if not c["disputed_by"])
+
+
+def test_stories_built_on_worker_processes_equal_stories_built_here(demo: Path, tmp_path: Path) -> None:
+    """Featurising and claim alignment on the process pool give the very stories the in-process run gives."""
+    from sqlalchemy import delete
+
+    from parallax.pipeline import LocalExecutor
+    from parallax.store import Store
+    from parallax.store.schema import article_stories, stories, story_decisions
+    from parallax.stories.runner import StoryRunner
+
+    stores = []
+    for name in ("here", "pool"):
+        copy = tmp_path / f"{name}.db"
+        shutil.copy(demo, copy)
+        store = Store(f"sqlite:///{copy}")
+        with store.engine.begin() as connection:
+            for table in (story_decisions, article_stories, stories):
+                connection.execute(delete(table))
+        stores.append(store)
+    engines: list[LocalExecutor] = []
+
+    def pool() -> LocalExecutor:
+        engines.append(LocalExecutor(2))
+        return engines[-1]
+
+    here = StoryRunner(stores[0]).update()
+    pooled = StoryRunner(stores[1], executor_factory=pool, parallel_from=1).update()
+    assert len(engines) == 2  # features, then the rebuilds, each on its own pool
+    assert (here.placed, here.new_stories, here.rebuilt) == (pooled.placed, pooled.new_stories, pooled.rebuilt)
+    assert here.new_stories >= 3
+    records = [sorted(store.stories.iter_stories(), key=lambda s: s["id"]) for store in stores]
+    assert records[0] == records[1]
