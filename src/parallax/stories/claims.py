@@ -127,9 +127,14 @@ def build_claims(articles: Sequence[Article], embedder: Embedder, *, reprint_of:
     candidates = [mention for article in ordered for mention in candidates_of(article, names)]
     if not candidates:
         return []
-    vectors = embedder.embed([mention.text for mention in candidates])
-    # whole sentences too: an unparsed article's sentence is compared with the other side's sentence
-    sentence_vectors = embedder.embed([mention.sentence or mention.text for mention in candidates])
+    texts = [mention.text for mention in candidates]
+    if len({mention.article_id for mention in candidates}) > 1:
+        # whole sentences too: an unparsed article's sentence is compared with the other side's sentence (one
+        # call, so that a mention whose text is its sentence is encoded once)
+        both = embedder.embed(texts + [mention.sentence or mention.text for mention in candidates])
+        vectors, sentence_vectors = both[:len(texts)], both[len(texts):]
+    else:  # one article: alignment pairs mentions of different articles only, so sentences are never compared
+        vectors = sentence_vectors = embedder.embed(texts)
     drafts = _align(candidates, vectors, sentence_vectors, settings)
     claims, claim_vectors = [], {}
     outlet_of = {article.id: article.outlet or article.id for article in articles}
