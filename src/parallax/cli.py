@@ -1,9 +1,10 @@
 """The `parallax` command line: a thin shell over the pipeline, the store and the export.
 
 Commands: `analyze` (ingest → extract → annotate → attribute → store; `--no-nlp` stops after
-extraction), `reannotate` (annotate and attribute the stored articles again, replacing their
-annotations), `articles`, `show`, `quotes` (who said what), `events` (who did what to whom), `stories`,
-`story`, `merge`, `split`, `export`, `failures` and `serve` (the web app and REST API).
+extraction), `ingest-warc` (the same over WARC files, one resumable shard per file), `reannotate`
+(annotate and attribute the stored articles again, replacing their annotations), `articles`, `show`,
+`quotes` (who said what), `events` (who did what to whom), `stories`, `story`, `merge`, `split`, `export`,
+`failures` and `serve` (the web app and REST API).
 Exit codes: 0 everything went through, 1 some inputs failed (what could be stored was stored),
 2 usage error (bad option, unknown article id).
 """
@@ -16,10 +17,11 @@ import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -66,6 +68,7 @@ DbOption = Annotated[
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 
 if TYPE_CHECKING:
+    from parallax.shards import Shard
     from parallax.stories.runner import StoriesSummary, StoryRunner
 
 
@@ -114,6 +117,41 @@ def _summary_table(summary: RunSummary, seconds: float) -> Table:
     return table
 
 
+def _run_progress(label: str, quiet: bool) -> Progress:
+    """The live line of a run over inputs (on standard error; gone when it ends)."""
+    return Progress(
+        SpinnerColumn(), TextColumn(f"[bold]{label}[/bold]"),
+        TextColumn("{task.completed} inputs"), TextColumn("{task.fields[rate]:.1f} pages/s"),
+        TextColumn("[green]{task.fields[stored]} stored[/green]"),
+        TextColumn("[red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
+        console=errors(), disable=quiet, transient=True,
+    )
+
+
+def _progress_reporters(progress: Progress, started: float, quiet: bool,
+                        ) -> tuple[Callable[[RunSummary], None], Callable[[StoriesSummary], None]]:
+    """The pipeline's and the stories stage's progress callbacks, drawing on `progress`."""
+    task = progress.add_task("inputs", total=None, rate=0.0, stored=0, failed=0)
+    story_task = progress.add_task("stories", total=None, rate=0.0, stored=0, failed=0, visible=False)
+
+    def report(summary: RunSummary) -> None:
+        elapsed = max(time.perf_counter() - started, 1e-6)
+        progress.update(task, completed=summary.inputs, rate=summary.inputs / elapsed,
+                        stored=summary.counts["stored"], failed=summary.counts["failed"])
+
+    def report_stories(done: StoriesSummary) -> None:
+        progress.update(story_task, completed=done.placed, visible=not quiet)
+
+    return report, report_stories
+
+
+def _print_failures(failures: Sequence[Failure]) -> None:
+    for failure in failures[:20]:
+        errors().print(f"[red]failed[/red] {escape(failure.source)}: {escape(failure.reason)}", highlight=False)
+    if len(failures) > 20:
+        errors().print(f"… and {len(failures) - 20} more: see `parallax failures`")
+
+
 @app.command()
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or http(s) URLs.")],
@@ -134,6 +172,10 @@ def analyze(
         help="Allow fetching loopback, private and link-local addresses (off: refused).")] = False,
     stories: Annotated[bool, typer.Option(
         "--stories/--no-stories", help="Group the new articles into stories and align their claims.")] = True,
+    shards: Annotated[Path | None, typer.Option(
+        "--shards", help="Run resumably in shards of --chunk-size inputs: each finished shard's results (Parquet) "
+        "and completion marker go to this folder, and a rerun skips finished shards.")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Inputs (files or URLs) per shard, with --shards.")] = 1000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest and clean news pages into the store.
@@ -146,51 +188,133 @@ def analyze(
     """
     settings = IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576), fetch_timeout_s=timeout,
                               allow_private_urls=allow_private_urls)
+    if shards is not None:
+        from parallax.shards import plan_file_chunks
+
+        planned = plan_file_chunks(inputs, chunk_size)
+        _run_sharded(planned, shards, db, settings, label="analyzing in shards", workers=workers, engine=engine,
+                     ray_address=ray_address, batch_size=batch_size, nlp=nlp, spacy_model=spacy_model,
+                     stories=stories, quiet=quiet)
     stages = _stages_or_exit(lambda: default_stages(nlp, spacy_model))
     store = open_store(db)
     started = time.perf_counter()
-    with Progress(
-        SpinnerColumn(), TextColumn("[bold]analyzing[/bold]"),
-        TextColumn("{task.completed} inputs"), TextColumn("{task.fields[rate]:.1f} pages/s"),
-        TextColumn("[green]{task.fields[stored]} stored[/green]"),
-        TextColumn("[red]{task.fields[failed]} failed[/red]"), TimeElapsedColumn(),
-        console=errors(), disable=quiet, transient=True,
-    ) as progress:
-        task = progress.add_task("analyze", total=None, rate=0.0, stored=0, failed=0)
-        story_task = progress.add_task("stories", total=None, rate=0.0, stored=0, failed=0, visible=False)
-
-        def report(summary: RunSummary) -> None:
-            elapsed = max(time.perf_counter() - started, 1e-6)
-            progress.update(task, completed=summary.inputs, rate=summary.inputs / elapsed,
-                            stored=summary.counts["stored"], failed=summary.counts["failed"])
-
-        def report_stories(done: StoriesSummary) -> None:
-            progress.update(story_task, completed=done.placed, visible=not quiet)
-
+    with _run_progress("analyzing", quiet) as progress:
+        report, report_stories = _progress_reporters(progress, started, quiet)
         executor = make_executor(workers, engine.value, ray_address)
+        runner = _story_runner(store, workers, engine, ray_address) if stories and nlp else None
         result = run_analysis(store, inputs, stages, executor, settings=settings, batch_size=batch_size,
-                              story_runner=_story_runner(store) if stories and nlp else None, progress=report,
-                              story_progress=report_stories)
+                              story_runner=runner, progress=report, story_progress=report_stories)
     summary, placed = result.summary, result.stories
     elapsed = time.perf_counter() - started
     store.close()
     if not quiet:
         console().print(_summary_table(summary, elapsed))
-        if placed is not None and placed.placed:
-            console().print(f"stories: {placed.placed} articles placed ({placed.reprints} reprints), "
-                            f"{placed.new_stories} new stories, {placed.rebuilt} rebuilt", highlight=False)
-        for failure in summary.failures[:20]:
-            errors().print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
-        if len(summary.failures) > 20:
-            errors().print(f"… and {len(summary.failures) - 20} more: see `parallax failures`")
+        _print_stories(placed)
+        _print_failures(summary.failures)
     raise typer.Exit(EXIT_INPUT_FAILED if summary.counts["failed"] else EXIT_OK)
 
 
-def _story_runner(store: Store) -> StoryRunner:
-    """The stories stage over the store (imported only when a command needs it: it loads the sentence encoder)."""
+def _print_stories(placed: StoriesSummary | None) -> None:
+    if placed is not None and placed.placed:
+        console().print(f"stories: {placed.placed} articles placed ({placed.reprints} reprints), "
+                        f"{placed.new_stories} new stories, {placed.rebuilt} rebuilt", highlight=False)
+
+
+@app.command(name="ingest-warc")
+def ingest_warc(
+    specs: Annotated[list[str], typer.Argument(
+        help="WARC files (.warc, .warc.gz; e.g. CC-NEWS): paths, folders, globs, https:// or s3:// URLs or globs.")],
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder of each shard's results (Parquet) and completion marker (.done).")
+    ] = Path("parallax-shards"),
+    workers: Annotated[int | None, typer.Option(
+        min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")
+    ] = None,
+    engine: EngineOption = Engine.local,
+    ray_address: RayAddressOption = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
+    nlp: Annotated[bool, typer.Option(
+        "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
+    ] = True,
+    spacy_model: SpacyModelOption = None,
+    max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
+    stories: Annotated[bool, typer.Option(
+        "--stories/--no-stories", help="Group the new articles into stories and align their claims.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest WARC files shard by shard (one shard per file), resumably: a rerun skips finished shards.
+
+    Each WARC is streamed (remote ones through fsspec, never downloaded whole); when a shard is all stored,
+    its results go to OUT/<shard>.parquet (one row per page: stored, duplicate, failed or unchanged) and its
+    completion marker to OUT/<shard>.done. A shard that cannot be read through (missing, 404, truncated) gets
+    no marker and is tried again by the next run. s3:// needs the extra parallax\\[s3].
+
+    Example: [bold]parallax ingest-warc 'crawl/CC-NEWS-*.warc.gz' --db news.db --out shards/ --no-nlp[/bold]
+    """
+    from parallax.shards import ShardPlanError, plan_warc_shards
+
+    try:
+        planned = plan_warc_shards(specs)
+    except ShardPlanError as error:
+        errors().print(f"[red]{escape(str(error))}[/red]", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from error
+    _run_sharded(planned, out, db, IngestSettings(max_page_bytes=int(max_page_mb * 1_048_576)),
+                 label="ingesting WARC shards", workers=workers, engine=engine, ray_address=ray_address,
+                 batch_size=batch_size, nlp=nlp, spacy_model=spacy_model, stories=stories, quiet=quiet)
+
+
+def _run_sharded(planned: list[Shard], out: Path, db: str | None, settings: IngestSettings, *, label: str,
+                 workers: int | None, engine: Engine, ray_address: str | None, batch_size: int, nlp: bool,
+                 spacy_model: str | None, stories: bool, quiet: bool) -> NoReturn:
+    """Run planned shards (`ingest-warc`, `analyze --shards`), print what became of them, exit as `analyze`."""
+    from parallax.shards import ShardedRun, ShardResult
+
+    stages = _stages_or_exit(lambda: default_stages(nlp, spacy_model))
+    store = open_store(db)
+    started = time.perf_counter()
+    with _run_progress(label, quiet) as progress:
+        report, report_stories = _progress_reporters(progress, started, quiet)
+
+        def report_shard(result: ShardResult) -> None:
+            if quiet or result.status == "skipped":
+                return
+            counts = ", ".join(f"{result.counts.get(key, 0)} {key}" for key in ("stored", "duplicate", "failed"))
+            style = "green" if result.status == "done" else "red"
+            progress.console.print(f"[{style}]shard {result.status}[/{style}] {escape(result.shard.id)} ({counts})",
+                                   highlight=False)
+
+        run = ShardedRun(store, stages, make_executor(workers, engine.value, ray_address), out,
+                         batch_size=batch_size, story_runner=_story_runner(store) if stories and nlp else None,
+                         settings=settings)
+        result = run.run(planned, progress=report, on_shard=report_shard, story_progress=report_stories)
+    elapsed = time.perf_counter() - started
+    store.close()
+    by_status = result.by_status()
+    if not quiet:
+        console().print(_summary_table(result.summary, elapsed))
+        console().print(f"shards: {by_status['done']} done, {by_status['skipped']} skipped (finished before), "
+                        f"{by_status['failed']} failed; results and markers in {out}", highlight=False)
+        _print_stories(result.stories)
+    if not quiet:
+        shard_errors = set()
+        for failed in (r for r in result.shards if r.status == "failed"):
+            for error in failed.errors:
+                shard_errors.add((error.source, error.reason))
+                errors().print(f"[red]shard failed[/red] {escape(failed.shard.id)}: {escape(error.source)}: "
+                               f"{escape(error.reason)}", highlight=False)
+        _print_failures([f for f in result.summary.failures if (f.source, f.reason) not in shard_errors])
+    failed_inputs = result.summary.counts["failed"] or by_status["failed"]
+    raise typer.Exit(EXIT_INPUT_FAILED if failed_inputs else EXIT_OK)
+
+
+def _story_runner(store: Store, workers: int | None = 0, engine: Engine = Engine.local,
+                  ray_address: str | None = None) -> StoryRunner:
+    """The stories stage over the store (imported only when a command needs it: it loads the sentence encoder);
+    its heavy work runs on the same engine and workers as the run's other stages."""
     from parallax.stories.runner import StoryRunner
 
-    return StoryRunner(store)
+    return StoryRunner(store, executor_factory=lambda: make_executor(workers, engine.value, ray_address))
 
 
 @app.command()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from parallax.records import Failure, RawDocument, Record
-from parallax.store import Store
+from parallax.store import BatchOutcome, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +137,9 @@ class RunSummary:
 
 
 ProgressCallback = Callable[[RunSummary], None]
+# One input batch after its write: its inputs the store already held (not processed), the records written
+# from the rest, and what the store made of them.
+BatchCallback = Callable[[list[RawDocument], list[Record], BatchOutcome], None]
 
 
 class Pipeline:
@@ -149,26 +152,56 @@ class Pipeline:
         self.executor = executor or InProcessExecutor()
         self.batch_size = batch_size
 
-    def _skip_seen(self, records: Iterable[Record], summary: RunSummary) -> Iterator[list[Record]]:
-        """Batches with the inputs the store already holds (same source, same bytes) left out."""
-        for batch in batched(records, self.batch_size):
+    def _skip_seen(self, batches: Iterable[list[Record]], summary: RunSummary,
+                   pending: collections.deque[tuple[list[RawDocument], bool]] | None = None,
+                   ) -> Iterator[list[Record]]:
+        """Batches with the inputs the store already holds (same source, same bytes) left out; with `pending`,
+        each input batch also leaves (its unchanged inputs, whether a batch went on) there, in order."""
+        for batch in batches:
             keys = [(r.source, r.raw_hash) for r in batch if isinstance(r, RawDocument)]
             seen = self.store.seen_inputs(keys)
             fresh = [r for r in batch if not (isinstance(r, RawDocument) and (r.source, r.raw_hash) in seen)]
             if len(fresh) < len(batch):
                 summary.counts["unchanged"] += len(batch) - len(fresh)
+            if pending is not None:
+                pending.append(([r for r in batch if isinstance(r, RawDocument) and (r.source, r.raw_hash) in seen],
+                                bool(fresh)))
             if fresh:
                 yield fresh
 
     def run(self, records: Iterable[Record], progress: ProgressCallback | None = None) -> RunSummary:
+        return self.run_batches(batched(records, self.batch_size), progress)
+
+    def run_batches(self, batches: Iterable[list[Record]], progress: ProgressCallback | None = None,
+                    on_batch: BatchCallback | None = None) -> RunSummary:
+        """`run` over batches the caller formed; `on_batch` hears of every input batch once, in input order,
+        after its write (callers that group inputs, such as shards, learn when a group is all stored)."""
         summary = RunSummary()
+        pending: collections.deque[tuple[list[RawDocument], bool]] = collections.deque()
         try:
-            for batch in self.executor.map_batches(self.stages, self._skip_seen(records, summary)):
+            fresh = self._skip_seen(batches, summary, pending if on_batch else None)
+            for batch in self.executor.map_batches(self.stages, fresh):
                 outcome = self.store.write_batch(batch)
                 summary.counts.update(outcome.counts)
                 summary.failures.extend(outcome.failures)
+                if on_batch:
+                    _report_through(pending, on_batch, batch, outcome)
                 if progress:
                     progress(summary)
+            if on_batch:
+                _report_through(pending, on_batch, None, BatchOutcome())
         finally:
             self.executor.close()
         return summary
+
+
+def _report_through(pending: collections.deque[tuple[list[RawDocument], bool]], on_batch: BatchCallback,
+                    written: list[Record] | None, outcome: BatchOutcome) -> None:
+    """Report the pending input batches up to the one `written` came from (every one left, when None); input
+    batches that were all unchanged sent nothing on, so they are reported as they come, with nothing written."""
+    while pending:
+        unchanged, went_on = pending.popleft()
+        if went_on and written is not None:
+            on_batch(unchanged, written, outcome)
+            return
+        on_batch(unchanged, [], BatchOutcome())
