@@ -130,7 +130,7 @@ def test_stories_built_on_ray_actors_equal_stories_built_in_process(ray_runtime:
 
     here = StoryRunner(stores[0]).update()
     there = StoryRunner(stores[1], executor_factory=on_ray, parallel_from=1).update()
-    assert len(started) == 2
+    assert len(started) == 1
     assert (here.placed, here.new_stories, here.rebuilt) == (there.placed, there.new_stories, there.rebuilt)
     assert here.new_stories >= 3
     assert list(stores[0].stories.iter_stories()) == list(stores[1].stories.iter_stories())

@@ -97,10 +97,16 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         self._pool: multiprocessing.pool.Pool | None = None
+        self._stages: list[Stage] = []
 
     def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
-        context = multiprocessing.get_context("spawn")
-        self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(list(stages),))
+        """Batches through the stages; a later call with the very same stage objects reuses the workers (their
+        models stay loaded), a call with other stages replaces them."""
+        if self._pool is None or not same_stages(self._stages, stages):
+            self.close()
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(list(stages),))
+            self._stages = list(stages)
         in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[Record]]] = collections.deque()
         for batch in batches:
             in_flight.append(self._pool.apply_async(_run_in_worker, (batch,)))
@@ -114,6 +120,12 @@ class LocalExecutor:
             self._pool.close()
             self._pool.join()
             self._pool = None
+            self._stages = []
+
+
+def same_stages(running: Sequence[Stage], asked: Sequence[Stage]) -> bool:
+    """Whether an engine's workers already run exactly these stage objects (so they can be reused)."""
+    return len(running) == len(asked) and all(a is b for a, b in zip(running, asked, strict=True))
 
 
 class Executor(Protocol):

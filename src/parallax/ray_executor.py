@@ -20,7 +20,7 @@ import collections
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from parallax.pipeline import Stage, resources_of, run_stages
+from parallax.pipeline import Stage, resources_of, run_stages, same_stages
 from parallax.records import Record
 
 
@@ -47,6 +47,7 @@ class RayExecutor:
         self.actor_cpus = actor_cpus
         self.init_options = init_options or {}
         self._actors: list[Any] = []
+        self._stages: list[Stage] = []
         self._started_ray = False
 
     def map_batches(self, stages: Sequence[Stage], batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
@@ -57,6 +58,11 @@ class RayExecutor:
         if not ray.is_initialized():
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False, **self.init_options)
             self._started_ray = True
+        if self._actors and same_stages(self._stages, stages):
+            yield from self._map(batches)
+            return
+        for actor in self._actors:  # other stages: other actors
+            ray.kill(actor)
         needs = resources_of(stages)
         options: dict[str, Any] = {"num_cpus": self.actor_cpus if self.actor_cpus is not None else needs.cpus}
         if needs.gpus:
@@ -65,6 +71,12 @@ class RayExecutor:
             options["memory"] = needs.memory_mb * 1024 * 1024
         worker = ray.remote(_StageWorker).options(**options)
         self._actors = [worker.remote(list(stages)) for _ in range(self.workers)]
+        self._stages = list(stages)
+        yield from self._map(batches)
+
+    def _map(self, batches: Iterable[list[Record]]) -> Iterator[list[Record]]:
+        import ray
+
         in_flight: collections.deque[Any] = collections.deque()
         for number, batch in enumerate(batches):
             in_flight.append(self._actors[number % len(self._actors)].process.remote(batch))
@@ -81,6 +93,7 @@ class RayExecutor:
         for actor in self._actors:
             ray.kill(actor)
         self._actors = []
+        self._stages = []
         if self._started_ray:
             ray.shutdown()
             self._started_ray = False

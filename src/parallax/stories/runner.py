@@ -98,7 +98,7 @@ class StoryRunner:
                        {f.article_id: original for f, _, original in placed if original})
         known_stories = set(clusterer.story_of.values())
         worker = StoryWorker(self.names, self.claim_settings, self.embedder)
-        with self._engine(worker, len(new_ids)) as run:
+        with self._engine(worker, len(new_ids)) as run:  # one engine, its workers set up once, for both steps
             for batch, features in self._featurized(new_ids, run):
                 assignments = clusterer.add(features)
                 self.store.stories.place(features, assignments)
@@ -111,7 +111,6 @@ class StoryRunner:
                 summary.dated_from_story += self._lend_dates(batch, {a.article_id: a.story_id for a in assignments})
                 if progress:
                     progress(summary)
-        with self._engine(worker, len(new_ids)) as run:
             for built in run(self._story_work(sorted(summary.touched))):
                 for story in built:
                     self.store.stories.save_story(story.record)
