@@ -65,6 +65,16 @@ DbOption = Annotated[
     typer.Option("--db", envvar="PARALLAX_DB", show_default="parallax.db",
                  help="Store: a SQLite file path or a SQLAlchemy URL (postgresql://…)."),
 ]
+# Options of the commands that run inputs through the stages (`analyze`, `ingest-warc`).
+WorkersOption = Annotated[int | None, typer.Option(
+    min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")]
+BatchSizeOption = Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")]
+NlpOption = Annotated[bool, typer.Option(
+    "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")]
+MaxPageOption = Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")]
+StoriesOption = Annotated[bool, typer.Option(
+    "--stories/--no-stories", help="Group the new articles into stories and align their claims.")]
+
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 
 if TYPE_CHECKING:
@@ -156,22 +166,17 @@ def _print_failures(failures: Sequence[Failure]) -> None:
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs or http(s) URLs.")],
     db: DbOption = None,
-    workers: Annotated[int | None, typer.Option(
-        min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")
-    ] = None,
+    workers: WorkersOption = None,
     engine: EngineOption = Engine.local,
     ray_address: RayAddressOption = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
-    nlp: Annotated[bool, typer.Option(
-        "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
-    ] = True,
+    batch_size: BatchSizeOption = 32,
+    nlp: NlpOption = True,
     spacy_model: SpacyModelOption = None,
-    max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
+    max_page_mb: MaxPageOption = 10.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Time-out for fetching a URL, in seconds.")] = 15.0,
     allow_private_urls: Annotated[bool, typer.Option(
         help="Allow fetching loopback, private and link-local addresses (off: refused).")] = False,
-    stories: Annotated[bool, typer.Option(
-        "--stories/--no-stories", help="Group the new articles into stories and align their claims.")] = True,
+    stories: StoriesOption = True,
     shards: Annotated[Path | None, typer.Option(
         "--shards", help="Run resumably in shards of --chunk-size inputs: each finished shard's results (Parquet) "
         "and completion marker go to this folder, and a rerun skips finished shards.")] = None,
@@ -228,19 +233,14 @@ def ingest_warc(
     out: Annotated[Path, typer.Option(
         "--out", help="Folder of each shard's results (Parquet) and completion marker (.done).")
     ] = Path("parallax-shards"),
-    workers: Annotated[int | None, typer.Option(
-        min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")
-    ] = None,
+    workers: WorkersOption = None,
     engine: EngineOption = Engine.local,
     ray_address: RayAddressOption = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")] = 32,
-    nlp: Annotated[bool, typer.Option(
-        "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")
-    ] = True,
+    batch_size: BatchSizeOption = 32,
+    nlp: NlpOption = True,
     spacy_model: SpacyModelOption = None,
-    max_page_mb: Annotated[float, typer.Option(min=0.01, help="Largest page accepted, in MB.")] = 10.0,
-    stories: Annotated[bool, typer.Option(
-        "--stories/--no-stories", help="Group the new articles into stories and align their claims.")] = True,
+    max_page_mb: MaxPageOption = 10.0,
+    stories: StoriesOption = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest WARC files shard by shard (one shard per file), resumably: a rerun skips finished shards.
