@@ -30,7 +30,6 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import select, tuple_
 
 import parallax
 from parallax.ingest import Ingestor, IngestSettings, expand_inputs
@@ -40,7 +39,6 @@ from parallax.ingest.readers import SNIFF_BYTES, STAGE, ReadLimits, read_warc
 from parallax.pipeline import BatchOutcome, Executor, Pipeline, ProgressCallback, RunSummary, Stage, batched
 from parallax.records import Article, Failure, ParsedArticle, RawDocument, Record
 from parallax.store import Store
-from parallax.store.schema import inputs as inputs_table
 
 if TYPE_CHECKING:
     from parallax.stories.runner import StoriesSummary, StoryRunner
@@ -53,7 +51,6 @@ _GLOB_CHARS = set("*?[")
 # Rows buffered per shard before they go to its Parquet file as a row group: small, so that a shard holds little
 # and the memory Arrow takes for writing is taken once, early in a run, not after thousands of pages.
 _ROW_GROUP = 1_000
-_LEDGER_CHUNK = 400
 # Remote WARCs are streamed (fsspec's streaming HTTP file), never fetched whole; a stalled server is an error.
 _HTTP_READ_TIMEOUT_S = 120.0
 _HTTP_CONNECT_TIMEOUT_S = 30.0
@@ -394,21 +391,6 @@ class _OpenShard:
         self.rows = []
 
 
-def _ledger(store: Store, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(status, article id) in the store's input ledger of each (source, raw_hash) pair that is not a failure."""
-    found: dict[tuple[str, str], tuple[str, str | None]] = {}
-    unique = list(dict.fromkeys(keys))
-    with store.engine.connect() as connection:
-        for first in range(0, len(unique), _LEDGER_CHUNK):
-            query = select(inputs_table.c.source, inputs_table.c.raw_hash, inputs_table.c.status,
-                           inputs_table.c.article_id).where(
-                tuple_(inputs_table.c.source, inputs_table.c.raw_hash).in_(unique[first:first + _LEDGER_CHUNK]),
-                inputs_table.c.status != "failed")
-            for row in connection.execute(query):
-                found[(row.source, row.raw_hash)] = (row.status, row.article_id)
-    return found
-
-
 def _row(source: str, outcome: str, article_id: str | None = None, *, url: str | None = None,
          title: str | None = None, outlet: str | None = None, language: str | None = None,
          published: str | None = None, text_length: int | None = None, reason: str | None = None) -> dict[str, Any]:
@@ -423,7 +405,7 @@ def result_rows(store: Store, unchanged: Sequence[RawDocument], written: Sequenc
     articles = [item.article if isinstance(item, ParsedArticle) else item for item in written]
     keys = [(a.source, a.raw_hash) for a in articles if isinstance(a, Article)]
     keys += [(d.source, d.raw_hash) for d in unchanged]
-    ledger = _ledger(store, keys) if keys else {}
+    ledger = store.input_outcomes(keys)
     rows = []
     for record in articles:
         if isinstance(record, Failure):

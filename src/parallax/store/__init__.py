@@ -203,14 +203,21 @@ class Store:
 
     def seen_inputs(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """The (source, raw_hash) pairs already stored or recorded as duplicates."""
-        if not keys:
-            return set()
-        query = select(inputs.c.source, inputs.c.raw_hash).where(
-            tuple_(inputs.c.source, inputs.c.raw_hash).in_(list(keys)),
-            inputs.c.status != "failed",
-        )
+        return set(self.input_outcomes(keys))
+
+    def input_outcomes(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str | None]]:
+        """(status, article id) in the input ledger of each (source, raw_hash) pair stored or recorded as a
+        duplicate (for a duplicate, the id of the article it repeats); failures are left out."""
+        found: dict[tuple[str, str], tuple[str, str | None]] = {}
+        unique = list(dict.fromkeys(keys))
         with self.engine.connect() as connection:
-            return {(row.source, row.raw_hash) for row in connection.execute(query)}
+            for first in range(0, len(unique), _IN_CHUNK):
+                query = select(inputs.c.source, inputs.c.raw_hash, inputs.c.status, inputs.c.article_id).where(
+                    tuple_(inputs.c.source, inputs.c.raw_hash).in_(unique[first:first + _IN_CHUNK]),
+                    inputs.c.status != "failed")
+                for row in connection.execute(query):
+                    found[(row.source, row.raw_hash)] = (row.status, row.article_id)
+        return found
 
     def write_batch(self, records: Iterable[Record]) -> BatchOutcome:
         """Write one batch in one transaction. On PostgreSQL a batch chosen as a deadlock's victim (two
