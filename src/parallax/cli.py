@@ -284,9 +284,9 @@ def _run_sharded(planned: list[Shard], out: Path, db: str | None, settings: Inge
             progress.console.print(f"[{style}]shard {result.status}[/{style}] {escape(result.shard.id)} ({counts})",
                                    highlight=False)
 
+        runner = _story_runner(store, workers, engine, ray_address) if stories and nlp else None
         run = ShardedRun(store, stages, make_executor(workers, engine.value, ray_address), out,
-                         batch_size=batch_size, story_runner=_story_runner(store) if stories and nlp else None,
-                         settings=settings)
+                         batch_size=batch_size, story_runner=runner, settings=settings)
         result = run.run(planned, progress=report, on_shard=report_shard, story_progress=report_stories)
     elapsed = time.perf_counter() - started
     store.close()
@@ -308,8 +308,7 @@ def _run_sharded(planned: list[Shard], out: Path, db: str | None, settings: Inge
     raise typer.Exit(EXIT_INPUT_FAILED if failed_inputs else EXIT_OK)
 
 
-def _story_runner(store: Store, workers: int | None = 0, engine: Engine = Engine.local,
-                  ray_address: str | None = None) -> StoryRunner:
+def _story_runner(store: Store, workers: int | None, engine: Engine, ray_address: str | None) -> StoryRunner:
     """The stories stage over the store (imported only when a command needs it: it loads the sentence encoder);
     its heavy work runs on the same engine and workers as the run's other stages."""
     from parallax.stories.runner import StoryRunner
