@@ -177,25 +177,34 @@ def per_stage(paths: list[str], db: Path) -> tuple[dict[str, float], int]:
     return seconds, articles
 
 
-def real_run(paths: list[str], db: Path, workers: int, articles: int) -> dict[str, Any]:
+def real_run(paths: list[str], db: Path, workers: int, nlp: bool = True) -> dict[str, Any]:
+    """The pages as `parallax analyze` runs them: a fresh store, the process pool of `workers`, then (with `nlp`)
+    the stories stage with its featurising and claim alignment on the same engine."""
     from parallax.analyze import default_stages, make_executor, run_analysis
     from parallax.store import Store
     from parallax.stories.runner import StoryRunner
 
     store = Store(f"sqlite:///{db}")
+    runner = StoryRunner(store, executor_factory=lambda: make_executor(workers)) if nlp else None
+    samples: list[tuple[int, float]] = []  # (inputs done, seconds): does the rate fall as the store grows?
+    last = [0.0]
     started = time.perf_counter()
-    marks: dict[str, float] = {}
-    result = run_analysis(store, paths, default_stages(), make_executor(workers), batch_size=BATCH,
-                          story_runner=StoryRunner(store),
-                          progress=lambda s: marks.__setitem__("pipeline_done", time.perf_counter()))
+
+    def progress(summary: Any) -> None:
+        last[0] = time.perf_counter() - started
+        if not samples or summary.inputs - samples[-1][0] >= max(1000, len(paths) // 10):
+            samples.append((summary.inputs, round(last[0], 1)))
+
+    result = run_analysis(store, paths, default_stages(nlp), make_executor(workers), batch_size=BATCH,
+                          story_runner=runner, progress=progress)
     wall = time.perf_counter() - started
-    stored = result.summary.counts["stored"]
     store.close()
-    pipeline_s = marks.get("pipeline_done", started + wall) - started
+    pipeline_s = last[0] or wall
     return {"workers": workers, "seconds": round(wall, 1), "pipeline_seconds": round(pipeline_s, 1),
-            "stories_seconds": round(wall - pipeline_s, 1), "stored": stored,
-            "stories": result.stories.new_stories if result.stories else 0,
-            "articles_per_s": round(articles / wall, 2), "articles_per_s_per_core": round(articles / wall / workers, 2)}
+            "stories_seconds": round(wall - pipeline_s, 1), "stored": result.summary.counts["stored"],
+            "failed": result.summary.counts["failed"],
+            "stories": result.stories.new_stories if result.stories else None,
+            "db_mb": round(db.stat().st_size / 1_048_576, 1), "progress_samples": samples}
 
 
 def library_of(filename: str) -> str:
@@ -282,7 +291,9 @@ def main() -> None:
             for row in top[:15]:
                 print(f"  {row['tottime']:7.2f} s  {row['library']:20s} {row['function']}")
         if not args.skip_real_run:
-            run = real_run(inputs, Path(work) / "run.db", args.workers, articles)
+            run = real_run(inputs, Path(work) / "run.db", args.workers)
+            run.update(articles_per_s=round(articles / run["seconds"], 2),
+                       articles_per_s_per_core=round(articles / run["seconds"] / args.workers, 2))
             result["real_run"] = run
             print(f"real run, {run['workers']} workers + stories: {run['seconds']} s (pipeline "
                   f"{run['pipeline_seconds']} s, stories {run['stories_seconds']} s), {run['articles_per_s']} "

@@ -20,41 +20,16 @@ import argparse
 import os
 import resource
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from common import peak_rss_mb, write_results_if_default
-from end_to_end import news_texts, scrapinghub_paragraphs, write_pages
+from end_to_end import news_texts, real_run, scrapinghub_paragraphs, write_pages
 
 
 def run_size(paths: list[str], db: Path, workers: int, nlp: bool) -> dict[str, Any]:
-    from parallax.analyze import default_stages, make_executor, run_analysis
-    from parallax.store import Store
-    from parallax.stories.runner import StoryRunner
-
-    store = Store(f"sqlite:///{db}")
-    runner = StoryRunner(store, executor_factory=lambda: make_executor(workers)) if nlp else None
-    marks: dict[str, float] = {}
-    samples: list[tuple[int, float]] = []  # (inputs done, seconds): does the rate fall as the store grows?
-    started = time.perf_counter()
-
-    def progress(summary: Any) -> None:
-        marks["pipeline"] = time.perf_counter()
-        if not samples or summary.inputs - samples[-1][0] >= max(1000, len(paths) // 10):
-            samples.append((summary.inputs, round(marks["pipeline"] - started, 1)))
-
-    result = run_analysis(store, paths, default_stages(nlp), make_executor(workers), batch_size=32,
-                          story_runner=runner, progress=progress)
-    seconds = time.perf_counter() - started
-    store.close()
-    pipeline = marks.get("pipeline", started + seconds) - started
-    stored = result.summary.counts["stored"]
-    return {"articles": len(paths), "stored": stored, "failed": result.summary.counts["failed"],
-            "seconds": round(seconds, 1), "pipeline_seconds": round(pipeline, 1),
-            "stories_seconds": round(seconds - pipeline, 1), "articles_per_s": round(len(paths) / seconds, 2),
-            "stories": result.stories.new_stories if result.stories else None,
-            "db_mb": round(db.stat().st_size / 1_048_576, 1), "progress_samples": samples}
+    run = real_run(paths, db, workers, nlp)
+    return {"articles": len(paths), **run, "articles_per_s": round(len(paths) / run["seconds"], 2)}
 
 
 def main() -> None:
