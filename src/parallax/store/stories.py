@@ -153,24 +153,22 @@ class StoryStore:
                                       .where(article_stories.c.article_id == article_id)).scalar()
 
     def reprints_of(self, article_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        with self.engine.connect() as connection:
-            for first in range(0, len(article_ids), _IN_CHUNK):
-                chunk = list(article_ids[first:first + _IN_CHUNK])
-                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.reprint_of)
-                                          .where(article_stories.c.article_id.in_(chunk),
-                                                 article_stories.c.reprint_of.is_not(None)))
-                found.update((row[0], row[1]) for row in rows)
-        return found
+        return self._placement_column(article_ids, article_stories.c.reprint_of,
+                                      article_stories.c.reprint_of.is_not(None))
 
     def vectors_of(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
+        found = self._placement_column(article_ids, article_stories.c.vector)
+        return {article_id: np.frombuffer(vector, dtype=np.float32) for article_id, vector in found.items()}
+
+    def _placement_column(self, article_ids: Sequence[str], column: Any, *conditions: Any) -> dict[str, Any]:
+        """article id → `column` of its placement, for the placed ones among these articles (IN clauses paged)."""
+        found: dict[str, Any] = {}
         with self.engine.connect() as connection:
             for first in range(0, len(article_ids), _IN_CHUNK):
                 chunk = list(article_ids[first:first + _IN_CHUNK])
-                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.vector)
-                                          .where(article_stories.c.article_id.in_(chunk)))
-                found.update((row[0], np.frombuffer(row[1], dtype=np.float32)) for row in rows)
+                rows = connection.execute(select(article_stories.c.article_id, column)
+                                          .where(article_stories.c.article_id.in_(chunk), *conditions))
+                found.update((row[0], row[1]) for row in rows)
         return found
 
     # -- story records -----------------------------------------------------------------------
@@ -277,14 +275,7 @@ class StoryStore:
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → its story, for the placed ones among these articles."""
-        found: dict[str, str] = {}
-        with self.engine.connect() as connection:
-            for first in range(0, len(article_ids), _IN_CHUNK):
-                chunk = list(article_ids[first:first + _IN_CHUNK])
-                rows = connection.execute(select(article_stories.c.article_id, article_stories.c.story_id)
-                                          .where(article_stories.c.article_id.in_(chunk)))
-                found.update((row[0], row[1]) for row in rows)
-        return found
+        return self._placement_column(article_ids, article_stories.c.story_id)
 
     def iter_stories(self) -> Iterator[dict[str, Any]]:
         with self.engine.connect() as connection:
