@@ -172,12 +172,17 @@ class Pipeline:
         for batch in batches:
             keys = [(r.source, r.raw_hash) for r in batch if isinstance(r, RawDocument)]
             seen = self.store.seen_inputs(keys)
-            fresh = [r for r in batch if not (isinstance(r, RawDocument) and (r.source, r.raw_hash) in seen)]
-            if len(fresh) < len(batch):
-                summary.counts["unchanged"] += len(batch) - len(fresh)
+            fresh: list[Record] = []
+            unchanged: list[RawDocument] = []
+            for record in batch:
+                if isinstance(record, RawDocument) and (record.source, record.raw_hash) in seen:
+                    unchanged.append(record)
+                else:
+                    fresh.append(record)
+            if unchanged:
+                summary.counts["unchanged"] += len(unchanged)
             if pending is not None:
-                pending.append(([r for r in batch if isinstance(r, RawDocument) and (r.source, r.raw_hash) in seen],
-                                bool(fresh)))
+                pending.append((unchanged, bool(fresh)))
             if fresh:
                 yield fresh
 
