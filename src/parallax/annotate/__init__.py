@@ -18,6 +18,7 @@ from typing import Any
 
 from parallax.annotate.entities import entity_at, link_entities
 from parallax.annotate.gazetteer import Gazetteer
+from parallax.annotate.morphology import install as install_morphology_memo
 from parallax.records import Article, ParsedArticle, Record
 
 __all__ = ["AnnotateSettings", "Annotator", "Gazetteer", "entity_at", "find_model", "link_entities", "load_model"]
@@ -81,7 +82,8 @@ def _register_paragraph_boundaries() -> None:
 
 def load_model(name: str | None = None) -> Any:
     """Load the spaCy pipeline by name, falling back through the defaults; raise with every name tried.
-    Paragraph breaks are made sentence boundaries before the parser runs."""
+    Paragraph breaks are made sentence boundaries before the parser runs; the attribute ruler and the rule
+    lemmatizer answer through `MorphologyMemo` (the same answers, looked up once per word form and tag)."""
     import spacy
 
     _register_paragraph_boundaries()
@@ -94,6 +96,7 @@ def load_model(name: str | None = None) -> Any:
             continue
         if "parser" in nlp.pipe_names and PARAGRAPH_BOUNDARIES not in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_BOUNDARIES, before="parser")
+        install_morphology_memo(nlp)
         return nlp
     raise OSError("no spaCy model could be loaded; tried " + "; ".join(errors))
 
