@@ -11,6 +11,11 @@ Timed steps (one process, wall clock): band rows (numpy, in batches of 100,000),
 over the whole table, the signature check of the candidates, union-find and originals. Reported: seconds per
 step and in all, documents/s, rows in the band table, candidate and confirmed pairs, peak RSS, and recall and
 precision of the copy links against the planted truth (a copy is right when it names its true root).
+With `--workers N` (default 2; 0 skips it) the candidate step runs a second time as it runs beyond one machine:
+the table hash-partitioned by key into `--partitions` parts (default 8), each part's query on a worker of a
+`LocalExecutor(N)` (the same `BandPairer` stage a `RayExecutor` runs): its seconds (partitioning, worker start
+and transfer included) and whether its pairs equal the whole-table query's are reported.
+
 Only the default run writes `bench/results/lsh_scale.json`; others write `bench/work/lsh_scale_metrics.json`.
 """
 
@@ -23,7 +28,15 @@ from typing import Any
 import numpy as np
 
 from common import peak_rss_mb, write_results_if_default
-from parallax.stories.bands import BandSettings, band_rows, candidate_pairs, confirmed, copy_groups
+from parallax.pipeline import LocalExecutor
+from parallax.stories.bands import (
+    BandSettings,
+    band_rows,
+    candidate_pairs,
+    confirmed,
+    copy_groups,
+    partitioned_candidate_pairs,
+)
 
 DAY0 = 738_000
 PER_DAY = 2_700
@@ -60,6 +73,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--copies", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2, help="process-pool workers for the partitioned run (0: none)")
+    parser.add_argument("--partitions", type=int, default=8)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -80,6 +95,18 @@ def main() -> None:
     candidates = candidate_pairs(table)
     timing["candidates_duckdb_s"] = time.perf_counter() - started
     rows = len(table["key"])
+    partitioned: dict[str, Any] = {}
+    if args.workers:
+        started = time.perf_counter()
+        executor = LocalExecutor(args.workers)
+        try:
+            by_partition = partitioned_candidate_pairs(table, executor, args.partitions)
+        finally:
+            executor.close()
+        partitioned = {"workers": args.workers, "partitions": args.partitions,
+                       "candidates_partitioned_s": round(time.perf_counter() - started, 2),
+                       "same_pairs_as_whole_table": bool(np.array_equal(by_partition, np.unique(candidates, axis=0)))}
+        del by_partition
     del table
 
     started = time.perf_counter()
@@ -101,12 +128,13 @@ def main() -> None:
         "band_rows": rows, "bands_rows_per_band": list(settings.shape()), "candidate_pairs": len(candidates),
         "confirmed_pairs": len(pairs), **{k: round(v, 2) for k, v in timing.items()}, "total_s": round(total, 2),
         "documents_per_s": round(len(days) / total), "generate_s": round(generate_s, 1),
-        "peak_rss_mb": round(peak_rss_mb(), 1)}
+        "peak_rss_mb": round(peak_rss_mb(), 1), **partitioned}
     for key, value in figures.items():
         print(f"{key:22s} {value}")
     payload = {"command": ".venv/bin/python bench/lsh_scale.py", "date": time.strftime("%Y-%m-%d"),
                "settings": {"threshold": settings.threshold, "permutations": settings.permutations,
-                            "copies": args.copies, "redrawn_share": REDRAWN, "per_day": PER_DAY, "seed": args.seed},
+                            "copies": args.copies, "redrawn_share": REDRAWN, "per_day": PER_DAY, "seed": args.seed,
+                            "workers": args.workers, "partitions": args.partitions},
                "results": figures}
     default_run = (args.documents, args.copies, args.seed) == (1_000_000, 0.1, 0)
     write_results_if_default("lsh_scale", payload, default_run)

@@ -134,3 +134,27 @@ def test_stories_built_on_ray_actors_equal_stories_built_in_process(ray_runtime:
     assert (here.placed, here.new_stories, here.rebuilt) == (there.placed, there.new_stories, there.rebuilt)
     assert here.new_stories >= 3
     assert list(stores[0].stories.iter_stories()) == list(stores[1].stories.iter_stories())
+
+
+def test_reprint_bands_partitioned_on_ray_give_the_one_machine_answer(ray_runtime: None) -> None:
+    import numpy as np
+
+    from parallax.ray_executor import RayExecutor
+    from parallax.stories.bands import find_reprints
+
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 2**32 - 1, size=(600, 128), dtype=np.uint64)
+    for node in range(10, 600, 4):  # a quarter are copies of an older article, 5% of their values redrawn
+        signatures[node] = signatures[int(rng.integers(0, node))]
+        redrawn = rng.random(128) < 0.05
+        signatures[node, redrawn] = rng.integers(0, 2**32 - 1, size=int(redrawn.sum()), dtype=np.uint64)
+    ids = [f"d{n:03d}" for n in range(600)]
+    days = [739_000 + n // 60 for n in range(600)]
+    executor = RayExecutor(workers=2, actor_cpus=0.5)
+    try:
+        on_ray = find_reprints(ids, signatures, days, executor=executor, partitions=4)
+    finally:
+        executor.close()
+    here = find_reprints(ids, signatures, days)
+    assert on_ray == here
+    assert len(here) >= 100

@@ -8,7 +8,16 @@ import datetime as dt
 
 import numpy as np
 
-from parallax.stories.bands import BandSettings, band_rows, candidate_pairs, find_reprints, week_of
+from parallax.pipeline import InProcessExecutor, LocalExecutor
+from parallax.stories.bands import (
+    BandSettings,
+    band_rows,
+    candidate_pairs,
+    find_reprints,
+    partition_rows,
+    partitioned_candidate_pairs,
+    week_of,
+)
 from parallax.stories.cluster import ReprintFinder
 from parallax.stories.features import minhash_of
 
@@ -100,3 +109,53 @@ def test_same_groups_as_the_streaming_reprint_finder() -> None:
 
 def test_no_articles() -> None:
     assert find_reprints([], np.zeros((0, 128), dtype=np.uint64), []) == {}
+
+
+def planted_copies(count: int, seed: int = 3) -> tuple[np.ndarray, list[int | None]]:
+    """Signatures of `count` articles over three weeks, a fifth of them copies (5% of values redrawn: a wire
+    story under another byline and footer) of an article up to six days older; a few undated."""
+    rng = np.random.default_rng(seed)
+    signatures = rng.integers(0, 2**32 - 1, size=(count, 128), dtype=np.uint64)
+    days: list[int | None] = [day("2025-03-01") + n * 21 // count for n in range(count)]
+    for node in range(20, count):
+        if rng.random() < 0.2:
+            source = int(rng.integers(max(0, node - count // 3), node))
+            signatures[node] = signatures[source]
+            redrawn = rng.random(128) < 0.05
+            signatures[node, redrawn] = rng.integers(0, 2**32 - 1, size=int(redrawn.sum()), dtype=np.uint64)
+    for node in range(0, count, 97):
+        days[node] = None
+    return signatures, days
+
+
+def test_partitions_hold_whole_band_groups_and_give_the_whole_tables_pairs() -> None:
+    signatures, days = planted_copies(1500)
+    table = band_rows(np.arange(len(days), dtype=np.int64), signatures, days)
+    whole = candidate_pairs(table)
+    assert len(whole) > 200
+    parts = partition_rows(table, 5)
+    assert sum(len(part.table["key"]) for part in parts) == len(table["key"])
+    groups_seen: dict[tuple[int, int, int], int] = {}
+    for part in parts:
+        for week, band, key in zip(part.table["week"].tolist(), part.table["band"].tolist(),
+                                   part.table["key"].tolist(), strict=True):
+            assert groups_seen.setdefault((week, band, key), part.number) == part.number
+    by_partition = partitioned_candidate_pairs(table, InProcessExecutor(), 5)
+    assert by_partition.tolist() == np.unique(whole, axis=0).tolist()
+
+
+def test_reprints_found_on_a_process_pool_equal_the_ones_found_here() -> None:
+    texts = [WIRE, REWRITE, OTHER] + [copy_of(WIRE, f"Outlet {n}") for n in range(6)] \
+        + [copy_of(OTHER, "Marrowgate Echo"), copy_of(REWRITE, "Coastal Times")]
+    ids = [f"a{n:02d}" for n in range(len(texts))]
+    # the three originals first, their copies over the next three days
+    article_days: list[int | None] = [day("2025-03-03") + (0 if n < 3 else 1 + n % 3) for n in range(len(texts))]
+    here = find_reprints(ids, signatures(texts), article_days)
+    executor = LocalExecutor(2)
+    try:
+        pooled = find_reprints(ids, signatures(texts), article_days, executor=executor, partitions=3)
+    finally:
+        executor.close()
+    assert pooled == here
+    assert set(here) == {f"a{n:02d}" for n in range(3, 11)}
+    assert {here[f"a{n:02d}"] for n in range(3, 9)} == {"a00"}

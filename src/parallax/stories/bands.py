@@ -14,8 +14,10 @@ Three steps, so each can run where the data is:
    the next one, so two copies a few days apart across a week boundary still share a week.
 2. `candidate_pairs`: for each (week, band, key) shared by two or more articles, every member paired with
    the group's first member (a star, not all pairs: a thousand copies of one wire story give 999 pairs, not
-   half a million). On one machine DuckDB runs it over the whole table; on a cluster the table is
-   hash-partitioned by key and the same query runs per partition (issue 7's Ray path).
+   half a million). On one machine DuckDB runs it over the whole table. With an executor (the local process
+   pool or Ray), `partition_rows` hash-partitions the table by key, so every (week, band, key) group lies in
+   one partition, and `BandPairer`, a pipeline stage, runs the same query per partition on the executor's
+   workers; the union of the partitions' pairs is the whole table's.
 3. `copy_groups`: union-find over the confirmed pairs and the original of each group.
 
 Undated articles are filed under one week of their own: they are compared with each other only (a copy with no
@@ -26,10 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from parallax.stories.features import PERMUTATIONS
+
+if TYPE_CHECKING:
+    from parallax.pipeline import Executor
 
 UNDATED_WEEK = -1
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # the golden-ratio constant of 64-bit hash mixing
@@ -105,6 +111,55 @@ def candidate_pairs(table: dict[str, np.ndarray], connection: object | None = No
         if len(found["article"]) else np.zeros((0, 2), dtype=np.int64)
 
 
+@dataclass(slots=True)
+class BandPartition:
+    """The band table's rows whose key falls in one hash partition."""
+
+    number: int
+    table: dict[str, np.ndarray]
+
+
+@dataclass(slots=True)
+class PartitionPairs:
+    number: int
+    pairs: np.ndarray  # (m, 2) int64, as `candidate_pairs` gives them
+
+
+def partition_rows(table: dict[str, np.ndarray], partitions: int) -> list[BandPartition]:
+    """The table cut into `partitions` by key (key modulo the count): rows sharing a (week, band, key) group
+    always land in the same partition, so each partition's candidate pairs are complete for its groups."""
+    partitions = max(1, partitions)
+    which = (table["key"] % np.uint64(partitions)).astype(np.int64)
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(partitions + 1))
+    return [BandPartition(number, {column: values[order[bounds[number]:bounds[number + 1]]]
+                                   for column, values in table.items()})
+            for number in range(partitions)]
+
+
+class BandPairer:
+    """Stage: a `BandPartition` becomes its `PartitionPairs` (the DuckDB query over that partition alone)."""
+
+    name = "reprint-bands"
+
+    def setup(self) -> None:
+        pass
+
+    def process_batch(self, records: Sequence[Any]) -> list[Any]:
+        return [PartitionPairs(record.number, candidate_pairs(record.table)) if isinstance(record, BandPartition)
+                else record for record in records]
+
+
+def partitioned_candidate_pairs(table: dict[str, np.ndarray], executor: Executor, partitions: int) -> np.ndarray:
+    """`candidate_pairs` of the whole table, computed partition by partition on the executor's workers; the
+    same pairs (a pair found in two partitions, through two bands, is kept once), sorted."""
+    batches = [[partition] for partition in partition_rows(table, partitions)]
+    found = [record.pairs for batch in executor.map_batches([BandPairer()], batches) for record in batch
+             if isinstance(record, PartitionPairs)]
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+
 def confirmed(pairs: np.ndarray, signatures: np.ndarray, threshold: float, chunk: int = 65536) -> np.ndarray:
     """The pairs whose whole signatures agree on at least `threshold` of their values."""
     keep = np.zeros(len(pairs), dtype=bool)
@@ -142,12 +197,17 @@ def copy_groups(count: int, pairs: np.ndarray, days: Sequence[int | None]) -> np
 
 
 def find_reprints(ids: Sequence[str], signatures: np.ndarray, days: Sequence[int | None],
-                  settings: BandSettings | None = None) -> dict[str, str]:
-    """Article id → the id of the original it reprints, for every copy among `ids` (one machine, one call)."""
+                  settings: BandSettings | None = None, *, executor: Executor | None = None,
+                  partitions: int = 8) -> dict[str, str]:
+    """Article id → the id of the original it reprints, for every copy among `ids`. Without an executor the
+    candidate query runs here over the whole table; with one, over `partitions` hash partitions on its workers
+    (the same answer)."""
     settings = settings or BandSettings()
     if not len(ids):
         return {}
     table = band_rows(np.arange(len(ids), dtype=np.int64), signatures, days, settings)
-    pairs = confirmed(candidate_pairs(table), signatures, settings.threshold)
+    candidates = (candidate_pairs(table) if executor is None
+                  else partitioned_candidate_pairs(table, executor, partitions))
+    pairs = confirmed(candidates, signatures, settings.threshold)
     original = copy_groups(len(ids), pairs, days)
     return {ids[node]: ids[int(source)] for node, source in enumerate(original.tolist()) if source != node}
