@@ -410,3 +410,44 @@ def test_analyze_in_shards_of_a_folder_resumes_by_chunk(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 done, 2 skipped" in result.output
     assert store_counts(db) == (5, 5, {"stored": 5})
+
+
+def test_date_partitions_chunk_each_day_on_its_own() -> None:
+    from parallax.shards import day_in_path
+
+    assert day_in_path("crawl/2024-05-01/story.html") == "2024-05-01"
+    assert day_in_path("site/2024/05/01/mayor-resigns-12.html") == "2024-05-01"
+    assert day_in_path("CC-NEWS-20240501123456-00042.warc.gz") == "2024-05-01"
+    assert day_in_path("archive/2023-12-31/late/2024-01-02-update.html") == "2024-01-02"  # the nearest the file
+    assert day_in_path("news/20240230/a.html") is None  # no 30 February
+    assert day_in_path("articles/123456789.html") is None
+
+
+@pytest.mark.timeout(300)
+def test_analyze_by_date_makes_a_shard_per_day_chunk_and_resumes(tmp_path: Path) -> None:
+    # the crawl folder itself sits under a dated folder: only the days below it partition
+    folder, db, out = tmp_path / "2020-01-01" / "crawl", tmp_path / "news.db", tmp_path / "shards"
+    layout = {"2025-03-03": 3, "2025-03-04": 2}
+    number = 0
+    for day, count in layout.items():
+        (folder / day).mkdir(parents=True)
+        for _ in range(count):
+            (folder / day / f"page-{number}.html").write_text(page("quebec", number), encoding="utf-8")
+            number += 1
+    (folder / "misc").mkdir()
+    (folder / "misc" / "about.html").write_text(page("quebec", number), encoding="utf-8")
+    shards = plan_file_chunks([str(folder)], chunk_size=2, by_date=True)
+    named = sorted((s.id.rsplit("-", 2)[0], len(s.inputs)) for s in shards)
+    assert named == [("crawl-2025-03-03", 1), ("crawl-2025-03-03", 2), ("crawl-2025-03-04", 2), ("crawl-undated", 1)]
+    for shard in shards:
+        days = {Path(member).parent.name for member in shard.inputs}
+        assert len(days) == 1
+    args = ["analyze", str(folder), "--db", str(db), "--shards", str(out), "--chunk-size", "2", "--by-date",
+            "--no-nlp", "--workers", "0"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "4 done, 0 skipped" in result.output
+    assert store_counts(db) == (6, 6, {"stored": 6})
+    result = runner.invoke(app, args)
+    assert "0 done, 4 skipped" in result.output
+    assert store_counts(db) == (6, 6, {"stored": 6})

@@ -181,6 +181,9 @@ def analyze(
         "--shards", help="Run resumably in shards of --chunk-size inputs: each finished shard's results (Parquet) "
         "and completion marker go to this folder, and a rerun skips finished shards.")] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Inputs (files or URLs) per shard, with --shards.")] = 1000,
+    by_date: Annotated[bool, typer.Option(
+        "--by-date", help="With --shards: partition the inputs by the day their path names (2024-05-01/, "
+        "2024/05/01/, 20240501), then chunk each day; files naming no day form an 'undated' partition.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Ingest and clean news pages into the store.
@@ -196,7 +199,7 @@ def analyze(
     if shards is not None:
         from parallax.shards import plan_file_chunks
 
-        planned = plan_file_chunks(inputs, chunk_size)
+        planned = plan_file_chunks(inputs, chunk_size, by_date=by_date)
         _run_sharded(planned, shards, db, settings, label="analyzing in shards", workers=workers, engine=engine,
                      ray_address=ray_address, batch_size=batch_size, nlp=nlp, spacy_model=spacy_model,
                      stories=stories, quiet=quiet)

@@ -1,14 +1,15 @@
 """Sharded, resumable batch runs: shards of input, each finished with its results file and a completion marker.
 
-Owns the unit of work of a large run: a `Shard` (one WARC file, local or remote, or one chunk of an input
-folder), the planners that turn what a user names into shards (`plan_warc_shards`, `plan_file_chunks`), and
-`ShardedRun`, which streams the shards' records through one executor into the store and, as each shard's last
-batch is written, writes `<out>/<shard-id>.parquet` (one row per input item and what became of it) and then
-`<out>/<shard-id>.done` (JSON: counts, inputs, when), both atomically. A rerun skips the shards with a marker
-and redoes the others; the store stays the source of truth and is idempotent (inputs already stored are skipped
-before any work, equal articles are duplicates), so a shard redone after a kill adds nothing twice. A shard
-whose input cannot be read through (missing, 404, truncated or corrupt) is failed and gets no marker, so the
-next run tries it again. Like `analyze`, this module draws nothing and knows no command line.
+Owns the unit of work of a large run: a `Shard` (one WARC file, local or remote, one chunk of an input folder, or
+one chunk of a date partition: the files whose path names one day, as crawls file them), the planners that turn
+what a user names into shards (`plan_warc_shards`, `plan_file_chunks`), and `ShardedRun`, which streams the shards'
+records through one executor into the store and, as each shard's last batch is written, writes
+`<out>/<shard-id>.parquet` (one row per input item and what became of it) and then `<out>/<shard-id>.done` (JSON:
+counts, inputs, when), both atomically. A rerun skips the shards with a marker and redoes the others; the store
+stays the source of truth and is idempotent (inputs already stored are skipped before any work, equal articles are
+duplicates), so a shard redone after a kill adds nothing twice. A shard whose input cannot be read through
+(missing, 404, truncated or corrupt) is failed and gets no marker, so the next run tries it again. Like `analyze`,
+this module draws nothing and knows no command line.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ ShardStatus = Literal["done", "skipped", "failed"]
 OUTCOMES = ("stored", "duplicate", "unchanged", "failed")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 _GLOB_CHARS = set("*?[")
+UNDATED = "undated"
+# A day in a path: 2024-05-01, 2024_05_01, 2024/05/01 or 20240501 (CC-NEWS-20240501123456-00001.warc.gz)
+_PATH_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)([-_/]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d{0,1}[-_/]\d)")
 # Rows buffered per shard before they go to its Parquet file as a row group: small, so that a shard holds little
 # and the memory Arrow takes for writing is taken once, early in a run, not after thousands of pages.
 _ROW_GROUP = 1_000
@@ -155,8 +159,10 @@ def plan_warc_shards(specs: Iterable[str]) -> list[Shard]:
     return list(shards.values())
 
 
-def plan_file_chunks(specs: Iterable[str], chunk_size: int) -> list[Shard]:
-    """Shards of `chunk_size` files (or URLs) each, per input spec (a folder is walked as `analyze` walks it).
+def plan_file_chunks(specs: Iterable[str], chunk_size: int, *, by_date: bool = False) -> list[Shard]:
+    """Shards of `chunk_size` files (or URLs) each, per input spec (a folder is walked as `analyze` walks it);
+    with `by_date`, per day within each spec first: the files whose path names a day (`day_in_path`) are that
+    day's partition, chunked on their own, and files naming none go to an "undated" partition.
 
     A chunk's id hashes its members, so the marker of a chunk holds for exactly those files. URLs and specs
     that name nothing are required: a 404 or a missing file fails the chunk, to be tried again."""
@@ -176,12 +182,39 @@ def plan_file_chunks(specs: Iterable[str], chunk_size: int) -> list[Shard]:
                 members.append(item)
                 required.add(item)
         name = Path(spec.split("?", 1)[0].rstrip("/")).name or "input"
-        for number, first in enumerate(range(0, len(members), chunk_size)):
-            chunk = tuple(members[first:first + chunk_size])
-            shard = Shard(id=shard_id("\n".join(chunk), f"{name}-{number:05d}"), inputs=chunk, kind="files",
-                          required=tuple(m for m in chunk if m in required))
-            shards.setdefault(shard.id, shard)
+        partitions: dict[str, list[str]] = {}
+        for member in members:
+            day = (day_in_path(member[len(_spec_root(spec)):] if member.startswith(_spec_root(spec)) else member)
+                   if by_date else None)
+            partitions.setdefault(day or (UNDATED if by_date else ""), []).append(member)
+        for day, group in sorted(partitions.items()):
+            prefix = f"{name}-{day}" if by_date else name
+            for number, first in enumerate(range(0, len(group), chunk_size)):
+                chunk = tuple(group[first:first + chunk_size])
+                shard = Shard(id=shard_id("\n".join(chunk), f"{prefix}-{number:05d}"), inputs=chunk, kind="files",
+                              required=tuple(m for m in chunk if m in required))
+                shards.setdefault(shard.id, shard)
     return list(shards.values())
+
+
+def day_in_path(path: str) -> str | None:
+    """The last valid day a path names (folder or file name), as YYYY-MM-DD; None when it names none."""
+    found = None
+    for match in _PATH_DAY.finditer(path):
+        try:
+            found = dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4))).isoformat()
+        except ValueError:
+            continue
+    return found
+
+
+def _spec_root(spec: str) -> str:
+    """The resolved folder a local spec names (its members' paths start with it), else the spec itself: a day
+    in the path above the input folder says nothing about its files."""
+    if is_remote(spec):
+        return spec
+    path = _local_path(spec)
+    return str(path.resolve()) if path.is_dir() else ""
 
 
 class _Rewound(io.RawIOBase):
