@@ -68,6 +68,7 @@ DbOption = Annotated[
 # Options of the commands that run inputs through the stages (`analyze`, `ingest-warc`).
 WorkersOption = Annotated[int | None, typer.Option(
     min=0, show_default="one per CPU", help="Worker processes for extraction and NLP; 0 runs in this process.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 BatchSizeOption = Annotated[int, typer.Option(min=1, help="Records per batch and per store transaction.")]
 NlpOption = Annotated[bool, typer.Option(
     "--nlp/--no-nlp", help="Annotate entities and attributions (--no-nlp: extraction only, much faster).")]
@@ -184,7 +185,7 @@ def analyze(
     by_date: Annotated[bool, typer.Option(
         "--by-date", help="With --shards: partition the inputs by the day their path names (2024-05-01/, "
         "2024/05/01/, 20240501), then chunk each day; files naming no day form an 'undated' partition.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Ingest and clean news pages into the store.
 
@@ -244,7 +245,7 @@ def ingest_warc(
     spacy_model: SpacyModelOption = None,
     max_page_mb: MaxPageOption = 10.0,
     stories: StoriesOption = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Ingest WARC files shard by shard (one shard per file), resumably: a rerun skips finished shards.
 
@@ -326,7 +327,7 @@ def reannotate(
         min=0, show_default="one per CPU", help="Worker processes; 0 runs in this process.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch and per store transaction.")] = 32,
     spacy_model: SpacyModelOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Annotate and attribute every stored article again, replacing its entities and attributions.
 
