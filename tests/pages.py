@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
+
+
+
+def stored_articles(db: Path) -> int:
+    """Articles in a SQLite store that another process may be writing (0 before its schema exists)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+            return int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+
 
 ARTICLE_PARAGRAPHS = [
     "The harbour authority in Valparaíso said on Tuesday that 42 trawlers had been held in port after "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from parallax.store import Store
-from tests.pages import news_html
+from tests.pages import news_html, stored_articles
 
 PAGES = 240
 CLI = [sys.executable, "-c", "from parallax.cli import app; app()"]
@@ -38,16 +37,6 @@ def write_pages(folder: Path, count: int) -> None:
                                                                   paragraphs=paragraphs), encoding="utf-8")
 
 
-def stored(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
-            return int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return 0
-
-
 @pytest.mark.timeout(600)
 def test_killed_run_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) -> None:
     pages, db = tmp_path / "pages", tmp_path / "run.db"
@@ -56,12 +45,12 @@ def test_killed_run_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) -> N
                "--quiet"]
     running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while stored(db) < PAGES // 4 and running.poll() is None and time.monotonic() < deadline:
+    while stored_articles(db) < PAGES // 4 and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert running.poll() is None, "the run ended before it could be killed: raise PAGES"
     os.kill(running.pid, signal.SIGKILL)
     running.wait()
-    killed_at = stored(db)
+    killed_at = stored_articles(db)
     assert PAGES // 4 <= killed_at < PAGES
 
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)

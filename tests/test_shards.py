@@ -32,7 +32,7 @@ from parallax.pipeline import BatchOutcome, Pipeline
 from parallax.records import RawDocument, Record
 from parallax.shards import ShardedRun, plan_file_chunks, plan_warc_shards, shard_id
 from parallax.store import Store
-from tests.pages import EXAMPLES, news_html
+from tests.pages import EXAMPLES, news_html, stored_articles
 
 runner = CliRunner(env={"COLUMNS": "250"})
 CLI = [sys.executable, "-c", "from parallax.cli import app; app()"]
@@ -181,18 +181,6 @@ def test_a_shard_without_its_marker_is_redone_alone_and_adds_nothing(three_warcs
     assert [r["outcome"] for r in rows] == ["unchanged"] * 4 and all(r["article_id"] for r in rows)
 
 
-def article_count(db: Path) -> int:
-    import sqlite3
-
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
-            return int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
 @pytest.mark.timeout(600)
 def test_a_run_killed_after_its_first_shard_resumes_with_nothing_lost_or_twice(tmp_path: Path) -> None:
     folder, db, out = tmp_path / "crawl", tmp_path / "news.db", tmp_path / "shards"
@@ -209,7 +197,7 @@ def test_a_run_killed_after_its_first_shard_resumes_with_nothing_lost_or_twice(t
     running.wait()
     finished = set(markers(out))
     assert 1 <= len(finished) < len(warcs)
-    assert article_count(db) < 240
+    assert stored_articles(db) < 240
 
     rerun = subprocess.run([*command[:-1], "--workers", "2"], capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
