@@ -47,10 +47,10 @@ class MorphologyMemo:
             return doc
         columns = doc.to_array([ORTH, TAG, DEP]).tolist()
         keys = [self._key(columns, i) for i in range(len(columns))]
-        missing = [i for i, key in enumerate(keys) if key not in self._table]
+        missing = self._first_unseen(keys)
         if missing and len(self._table) + len(missing) > self.max_entries:
             self._table.clear()
-            missing = list(range(len(keys)))
+            missing = self._first_unseen(keys)
         if missing:
             self._learn(doc, keys, missing)
         answers = [self._table[key] for key in keys]
@@ -68,6 +68,14 @@ class MorphologyMemo:
             yield self(doc)
 
     # -- internals ----------------------------------------------------------------------------------
+
+    def _first_unseen(self, keys: list[tuple[int, ...]]) -> list[int]:
+        """The position of the first token of each key not in the table: a key is learnt once per article."""
+        first: dict[tuple[int, ...], int] = {}
+        for i, key in enumerate(keys):
+            if key not in self._table:
+                first.setdefault(key, i)
+        return list(first.values())
 
     def _key(self, columns: list[list[int]], i: int) -> tuple[int, ...]:
         own = columns[i]
