@@ -182,11 +182,11 @@ def plan_file_chunks(specs: Iterable[str], chunk_size: int, *, by_date: bool = F
                 members.append(item)
                 required.add(item)
         name = Path(spec.split("?", 1)[0].rstrip("/")).name or "input"
+        root = _spec_root(spec) if by_date else ""
         partitions: dict[str, list[str]] = {}
         for member in members:
-            day = (day_in_path(member[len(_spec_root(spec)):] if member.startswith(_spec_root(spec)) else member)
-                   if by_date else None)
-            partitions.setdefault(day or (UNDATED if by_date else ""), []).append(member)
+            day = (day_in_path(member.removeprefix(root)) or UNDATED) if by_date else ""
+            partitions.setdefault(day, []).append(member)
         for day, group in sorted(partitions.items()):
             prefix = f"{name}-{day}" if by_date else name
             for number, first in enumerate(range(0, len(group), chunk_size)):
