@@ -6,8 +6,8 @@ and dependency label (every single-token pattern reads only LOWER, TAG, DEP and 
 form, tag and label), plus, for the few words that appear in a multi-token pattern ("gon na", "let 's",
 "there is"), the tokens beside it. `MorphologyMemo` replaces the two components by a table from that key to
 their answer (POS, MORPH, LEMMA, and the TAG and DEP the ruler gives whitespace). A token whose key is not yet
-in the table is answered by the original components themselves, run on a three-token document of the
-token and its neighbours, and the answer is kept; so the output is the original components' output exactly
+in the table is answered by the original components themselves, run on the token (with its neighbours when
+its answer can depend on them), and the answer is kept; so the output is the original components' output exactly
 (tests compare them on news text), and after a few hundred articles nearly every token is a table lookup.
 
 spaCy has no such memo (the lemmatizer caches by form and POS, the ruler not at all), hence our own code.
@@ -55,12 +55,12 @@ class MorphologyMemo:
             self._learn(doc, keys, missing)
         answers = [self._table[key] for key in keys]
         doc.from_array([POS, MORPH, LEMMA], numpy.asarray([answer[:3] for answer in answers], dtype=numpy.uint64))
-        for token, (_pos, _morph, _lemma, tag, dep), (_orth, old_tag, old_dep) in zip(doc, answers, columns,
-                                                                                    strict=True):
-            if tag != old_tag:  # the ruler re-tags whitespace; rare, so token by token
-                token.tag = tag
-            if dep != old_dep:
-                token.dep = dep
+        # the ruler re-tags whitespace: rare, so only those tokens are touched (a Token object per token of
+        # the article would cost more than the whole lookup)
+        for i, answer, column in zip(range(len(columns)), answers, columns, strict=True):
+            if answer[3] != column[1] or answer[4] != column[2]:
+                token = doc[i]
+                token.tag, token.dep = answer[3], answer[4]
         return doc
 
     def pipe(self, docs: Any, batch_size: int = 128) -> Any:
@@ -92,8 +92,10 @@ class MorphologyMemo:
         return (own[0], own[1], own[2], *before, *after)
 
     def _learn(self, doc: Any, keys: list[tuple[int, ...]], missing: list[int]) -> None:
-        """The original components' answers for the tokens at `missing`, each read off a three-token
-        document of it and its neighbours (all the ruler's patterns can see of a token)."""
+        """The original components' answers for the tokens at `missing`, read off one document of them: a token
+        whose key holds its neighbours comes with them (all the ruler's patterns can see of it), any other
+        alone (nothing beside it can change its answer, and no multi-token pattern can change it: those only
+        change the words they name, which always come with their neighbours)."""
         from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
         from spacy.tokens import Doc
 
@@ -104,7 +106,7 @@ class MorphologyMemo:
         middles: list[int] = []
         for i in missing:
             # [before, token, after]; at an edge of the article a neighbour no multi-token pattern names
-            for j in (i - 1, i, i + 1):
+            for j in (i - 1, i, i + 1) if len(keys[i]) > 3 else (i,):
                 if j == i:
                     middles.append(len(words))
                 if 0 <= j < len(doc):

@@ -50,6 +50,7 @@ _IRREGULAR_NOUNS = {
 _KEEP_FINAL_S = ("ss", "us", "is", "ws", "as", "os")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked for the same few thousand words over and over
 def normalize_noun(word: str) -> str:
     """A noun as the lexicon stores it: lower case, the last word singular ("Arms" → "arm", "gunmen" → "gunman").
 

@@ -76,6 +76,7 @@ fire for that pair; rules 1, 2 and 5 fall back on countries, names, units and sh
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -879,6 +880,7 @@ def _content_words(text: str) -> set[str]:
     return words
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked for every word of every claim at each rebuild
 def counted_unit(word: str) -> str:
     """The one name of what a unit counts: lower-cased, singular, synonyms folded ("Drones" → "drone",
     "people" → "person", "boats" → "vessel"; units count people as persons where the event lexicon keeps
@@ -895,6 +897,7 @@ def _looks_plural(word: str) -> bool:
     return word in _PLURAL_ALWAYS or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
 
 
+@functools.lru_cache(maxsize=65536)
 def _lemma(word: str) -> str:
     """The antonym-table entry a word form belongs to, by suffix stripping ("stopped" → "stop"), else the word."""
     low = word.lower()
