@@ -101,3 +101,12 @@ def test_install_refuses_a_ruler_pattern_it_cannot_key() -> None:
     nlp.get_pipe("attribute_ruler").add([[{"LOWER": "very"}, {"TAG": "JJ"}]], {"LEMMA": "adjective"}, index=1)
     assert install(nlp) is False
     assert "attribute_ruler" in nlp.pipe_names
+
+
+def test_the_lemmatizer_index_is_searched_as_sets(pipelines: tuple[Any, Any]) -> None:
+    original, memoised = pipelines
+    shipped = original.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    searched = memoised.get_pipe(MEMO_COMPONENT).lemmatizer.lookups.get_table("lemma_index")
+    assert all(isinstance(shipped[key], list) for key in shipped)
+    assert all(isinstance(searched[key], frozenset) and searched[key] == frozenset(shipped[key])
+               for key in shipped)
