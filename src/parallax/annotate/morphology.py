@@ -57,7 +57,7 @@ class MorphologyMemo:
         doc.from_array([POS, MORPH, LEMMA], numpy.asarray([answer[:3] for answer in answers], dtype=numpy.uint64))
         # the ruler re-tags whitespace: rare, so only those tokens are touched (a Token object per token of
         # the article would cost more than the whole lookup)
-        for i, answer, column in zip(range(len(columns)), answers, columns, strict=True):
+        for i, (answer, column) in enumerate(zip(answers, columns, strict=True)):
             if answer[3] != column[1] or answer[4] != column[2]:
                 token = doc[i]
                 token.tag, token.dep = answer[3], answer[4]
