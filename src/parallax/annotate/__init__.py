@@ -166,8 +166,8 @@ class Annotator:
         self._threadpools: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        # Sent to workers without the loaded model: each worker loads its own in `setup`.
-        return {"settings": self.settings, "_nlp": None, "_gazetteer": None, "_threadpools": None}
+        # Sent to workers without what `setup` loads: each worker loads its own.
+        return {**self.__dict__, "_nlp": None, "_gazetteer": None, "_threadpools": None}
 
     def setup(self) -> None:
         if self._nlp is None:
