@@ -428,3 +428,45 @@ def test_analyze_without_nlp_only_extracts(tmp_path: Path) -> None:
     assert store.count_articles() == 1 and row_counts(store) == (0, 0)
     store.close()
     assert "no attributions in the store yet" in runner.invoke(app, ["quotes", "--db", db]).output
+
+
+# -- the stories stage's placements ------------------------------------------------------------------
+
+
+def test_placements_keep_the_pair_signals(store: Store) -> None:
+    import numpy as np
+
+    from parallax.stories.cluster import Assignment
+    from parallax.stories.features import ArticleFeatures, numbers_and_years, term_vector
+
+    harbour = harbour_article()
+    store.write_batch([harbour])
+    terms, weights = term_vector(harbour.text, "en")
+    numbers, years = numbers_and_years(harbour.text)
+    vector = np.zeros(512, dtype=np.float32)
+    vector[0] = 1.0
+    placed = ArticleFeatures(article_id=harbour.id, vector=vector, minhash=np.arange(128, dtype=np.uint64),
+                             entities=frozenset({"valparaíso"}), day=739000, language="en", terms=terms,
+                             weights=weights, numbers=numbers, years=years, persons=frozenset({"ana rojas"}))
+    store.stories.place([placed], [Assignment(harbour.id, "s-harbour")])
+    back, story, original = next(iter(store.stories.placed()))
+    assert (story, original) == ("s-harbour", None)
+    assert np.array_equal(back.terms, terms) and np.array_equal(back.weights, weights) and len(terms) > 5
+    assert (back.numbers, back.years, back.persons, back.language) == (numbers, years, {"ana rojas"}, "en")
+
+
+def test_a_store_placed_before_the_pair_signals_gains_their_columns(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'v5.db'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        assert current_version(connection) == 0
+        for version, migration in enumerate(MIGRATIONS[:5], start=1):
+            migration(connection)
+            record_version(connection, version, "2025-01-01T00:00:00+00:00")
+        for column in ("terms", "signals"):  # version 4 made the table without them
+            connection.exec_driver_sql(f"ALTER TABLE article_stories DROP COLUMN {column}")
+    engine.dispose()
+    store = Store(url)
+    columns = {column["name"] for column in inspect(store.engine).get_columns("article_stories")}
+    assert {"terms", "signals"} <= columns
+    store.close()

@@ -1,4 +1,5 @@
-"""Story clustering and reprints: streaming placement, the time window, entity overlap, MinHash copies."""
+"""Story clustering and reprints: streaming placement, the time window, the pair signals and models, MinHash
+copies."""
 
 from __future__ import annotations
 
@@ -7,9 +8,25 @@ import pytest
 
 from parallax.records import Article, Entity
 from parallax.stories.cluster import ClusterSettings, ReprintFinder, StoryClusterer
-from parallax.stories.features import ArticleFeatures, Embedder, featurize, minhash_of, split_sentences
+from parallax.stories.features import (
+    ArticleFeatures,
+    Embedder,
+    featurize,
+    minhash_of,
+    numbers_and_years,
+    split_sentences,
+    term_cosine,
+    term_vector,
+)
+from parallax.stories.pairs import PairModel, pair_signals, same_story_probability
 
 NO_MINHASH = np.zeros(0, dtype=np.uint64)
+# P(one story) = σ(10 × cosine − 6): at the threshold 0.5, a neighbour joins from a lead cosine of 0.6.
+COSINE_ONLY = PairModel(-6.0, (("cosine", 10.0),))
+
+
+def cosine_rule(window_days: int = 10) -> ClusterSettings:
+    return ClusterSettings(threshold=0.5, lexical=COSINE_ONLY, cross_lingual=COSINE_ONLY, window_days=window_days)
 
 
 def unit(*values: float) -> np.ndarray:
@@ -24,7 +41,7 @@ def features(article_id: str, vector: np.ndarray, day: int | None = None, entiti
 
 
 def test_close_articles_share_a_story_and_a_later_batch_joins_it() -> None:
-    clusterer = StoryClusterer(ClusterSettings(threshold=0.6, entity_weight=0.0))
+    clusterer = StoryClusterer(cosine_rule())
     first = clusterer.add([features("a", unit(1, 0.1)), features("b", unit(1, 0.15)), features("c", unit(0, 1))])
     stories = {a.article_id: a.story_id for a in first}
     assert stories["a"] == stories["b"] != stories["c"]
@@ -34,7 +51,7 @@ def test_close_articles_share_a_story_and_a_later_batch_joins_it() -> None:
 
 
 def test_the_time_window_keeps_two_similar_events_apart() -> None:
-    clusterer = StoryClusterer(ClusterSettings(threshold=0.6, entity_weight=0.0, window_days=7))
+    clusterer = StoryClusterer(cosine_rule(window_days=7))
     placed = clusterer.add([features("flood-2021", unit(1, 0.1), day=738000),
                             features("flood-2024", unit(1, 0.12), day=739100),
                             features("undated", unit(1, 0.11))])
@@ -44,7 +61,8 @@ def test_the_time_window_keeps_two_similar_events_apart() -> None:
 
 
 def test_shared_entities_tip_a_borderline_pair() -> None:
-    settings = ClusterSettings(threshold=0.7, entity_weight=0.4)
+    with_entities = PairModel(-7.0, (("cosine", 10.0), ("entities", 4.0)))  # cos 0.55: apart unless they share names
+    settings = ClusterSettings(threshold=0.5, lexical=with_entities, cross_lingual=with_entities)
     alone = StoryClusterer(settings).add([features("x", unit(1, 1.5)), features("y", unit(1, 0))])
     assert alone[0].story_id != alone[1].story_id
     shared = StoryClusterer(settings).add([features("x", unit(1, 1.5), entities=("tarija", "ana rojas")),
@@ -53,7 +71,7 @@ def test_shared_entities_tip_a_borderline_pair() -> None:
 
 
 def test_state_reloaded_from_placements_keeps_placing() -> None:
-    clusterer = StoryClusterer(ClusterSettings(threshold=0.6, entity_weight=0.0))
+    clusterer = StoryClusterer(cosine_rule())
     clusterer.load([features("a", unit(1, 0.1))], {"a": "s-old"})
     assert clusterer.add([features("b", unit(1, 0.12))])[0].story_id == "s-old"
 
@@ -122,3 +140,58 @@ def test_sentences_split_across_scripts() -> None:
     assert split_sentences("Он сказал. Это правда! «Нет», ответил он.\nNew line") == [
         "Он сказал.", "Это правда!", "«Нет», ответил он.", "New line"]
     assert split_sentences("Rates rose 2.5 percent. Prices fell.") == ["Rates rose 2.5 percent.", "Prices fell."]
+
+
+def test_term_vectors_keep_content_words_and_compare_by_cosine() -> None:
+    terms, weights = term_vector("The tackle was arrested. The tackle was released on bail in San Diego.", "en")
+    assert len(terms) == 6  # tackle, arrested, released, bail, san, diego: "the", "was", "on", "in" are stop words
+    assert float(np.linalg.norm(weights)) == pytest.approx(1.0, abs=1e-6)
+    same = term_cosine(terms, weights, *term_vector("Released on bail: the tackle arrested in San Diego.", "en"))
+    other = term_cosine(terms, weights, *term_vector("The quake destroyed forty houses on the island.", "en"))
+    assert 0.95 < same < 1.0 and other == 0.0  # the same words, "tackle" written once instead of twice
+    portuguese = term_vector("O jogador foi preso e libertado sob fiança em San Diego.", "pt")[0]
+    assert len(portuguese) == 6  # jogador, preso, libertado, fiança, san, diego: "o", "foi", "sob", "em" are stop
+
+
+def test_numbers_are_compared_whatever_the_separators_and_years_apart() -> None:
+    numbers, years = numbers_and_years("In 2013, 1,200 people fled; by May 03 about 2.5 percent had returned.")
+    assert numbers == {"1200", "3", "25"} and years == {"2013"}
+    assert numbers_and_years("1.200 Menschen flohen 2013")[0] == {"1200"}
+
+
+def two_arrests() -> list[Article]:
+    def arrest(article_id: str, name: str, text: str, year: str) -> Article:
+        surname = name.split()[-1]
+        return Article(id=article_id, source=article_id, raw_hash="", input_format="text", text=text,
+                       content_hash="", title=None, language="en",
+                       entities=[Entity(name, "PERSON", name, 0, 0), Entity(surname, "PERSON", name, 0, 0),
+                                 Entity("San Diego Chargers", "ORG", "San Diego Chargers", 0, 0)])
+
+    return [
+        arrest("jackson-1", "Vincent Jackson", "Chargers wide receiver Vincent Jackson was arrested early Tuesday on "
+               "suspicion of drunken driving in San Diego in January 2009, police said. Jackson, 25, was booked and "
+               "released on $5,000 bail. He will play in Sunday's playoff game at Pittsburgh, the team said.", "2009"),
+        arrest("jackson-2", "Vincent Jackson", "San Diego Chargers receiver Vincent Jackson was arrested on suspicion "
+               "of driving under the influence on Tuesday, January 2009. Jackson posted $5,000 bail and was released. "
+               "Coach Norv Turner said Jackson would play against Pittsburgh on Sunday.", "2009"),
+        arrest("williams-1", "Jamal Williams", "Chargers defensive tackle Jamal Williams was arrested on suspicion of "
+               "drunken driving on Sunday, February 1, 2010, the California Highway Patrol said. Williams, 33, was "
+               "stopped on Interstate 15 and booked into county jail. He was released on $10,000 bail.", "2010"),
+    ]
+
+
+def test_two_arrests_of_one_team_are_two_stories_and_two_tellings_one(embedder: Embedder) -> None:
+    placed = {a.article_id: a.story_id for a in StoryClusterer().add(featurize(two_arrests(), embedder))}
+    assert placed["jackson-1"] == placed["jackson-2"] != placed["williams-1"]
+
+
+def test_pair_signals_see_who_and_when(embedder: Embedder) -> None:
+    jackson, jackson_again, williams = featurize(two_arrests(), embedder)
+    same = pair_signals(jackson, jackson_again, float(jackson.vector @ jackson_again.vector))
+    different = pair_signals(jackson, williams, float(jackson.vector @ williams.vector))
+    assert same["persons"] == 1.0 and same["person_conflict"] == 0.0 and same["year_shared"] == 1.0
+    assert different["person_conflict"] == 1.0 and different["year_conflict"] == 1.0
+    assert same["terms"] > different["terms"]
+    assert same_story_probability(jackson, jackson_again, float(jackson.vector @ jackson_again.vector)) > 0.9
+    apart = same_story_probability(jackson, williams, float(jackson.vector @ williams.vector))
+    assert apart < ClusterSettings().threshold

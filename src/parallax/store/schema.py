@@ -2,10 +2,11 @@
 
 Owns the table definitions: `articles` and the `inputs` ledger (version 1), the per-article
 annotations `entities` and `attributions` (version 2), and `events`, `dates` and `quantities`
-(version 3), the stories stage's `article_stories`, `stories` and `story_decisions` (version 4), and the
+(version 3), the stories stage's `article_stories`, `stories` and `story_decisions` (version 4), the
 full-text search index of the web app (version 5, SQLite only: `search_keys` and the FTS5 table
 `search_index` over article titles and texts and story titles and claims, kept up to date by triggers
-when articles are written and stories saved, merged or dropped; other engines search with LIKE).
+when articles are written and stories saved, merged or dropped; other engines search with LIKE), and the
+pair signals of `article_stories` (version 6: `terms`, `signals`; rows placed before stay without them).
 Annotation rows go with their article (ON DELETE CASCADE), keep the article's offsets
 and a `position` that keeps the order of the article's list. A tiny versioned scheme rather than Alembic:
 the schema is small, migrations ship inside the package and run at open time, each in its own
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     insert,
+    inspect,
     select,
     text,
 )
@@ -236,6 +238,8 @@ article_stories = Table(
     Column("minhash", LargeBinary, nullable=False),  # uint64 × 128
     Column("entities", JSON, nullable=False, default=list),
     Column("day", Integer),
+    Column("terms", LargeBinary),  # version 6: uint32 word hashes, then their float32 weights
+    Column("signals", JSON),  # version 6: {"numbers", "years", "persons": [...], "language"}
     Column("reprint_of", _string(32)),
     Column("score", Float),
     Column("pinned", Boolean, nullable=False, default=False),
@@ -346,6 +350,16 @@ def _create_v5(connection: Connection) -> None:
         "FROM stories s JOIN search_keys k ON k.kind = 'story' AND k.key = s.id")
 
 
+def _create_v6(connection: Connection) -> None:
+    """The pair signals' columns, added where version 4 made the table without them."""
+    present = {column["name"] for column in inspect(connection).get_columns(article_stories.name)}
+    for name in ("terms", "signals"):
+        if name not in present:
+            column = article_stories.c[name]
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f"ALTER TABLE {article_stories.name} ADD COLUMN {name} {kind}")
+
+
 def has_search_index(connection: Connection) -> bool:
     """Whether this database has the FTS5 search index (SQLite with FTS5, migrated to version 5)."""
     if connection.dialect.name != "sqlite":
@@ -355,7 +369,8 @@ def has_search_index(connection: Connection) -> bool:
 
 
 # Append new migrations; never edit or reorder the ones released.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3, _create_v4, _create_v5]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2, _create_v3, _create_v4, _create_v5,
+                                                  _create_v6]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -66,6 +66,26 @@ class StoryFilter:
     entity: str | None = None  # an article of the story mentions an entity whose name contains this, any case
 
 
+def _written_signals(feature: ArticleFeatures) -> dict[str, Any]:
+    """The `terms` and `signals` columns of an article's placement."""
+    terms = feature.terms.astype(np.uint32).tobytes() + feature.weights.astype(np.float32).tobytes()
+    return {"terms": terms, "signals": {"numbers": sorted(feature.numbers), "years": sorted(feature.years),
+                                        "persons": sorted(feature.persons), "language": feature.language}}
+
+
+def _read_signals(feature: ArticleFeatures, terms: bytes | None, signals: dict[str, Any] | None) -> None:
+    """Back onto the features; a row placed before version 6 has neither (its pairs use the cross-lingual model)."""
+    if terms:
+        count = len(terms) // 8
+        feature.terms = np.frombuffer(terms, dtype=np.uint32, count=count)
+        feature.weights = np.frombuffer(terms, dtype=np.float32, count=count, offset=4 * count)
+    if signals:
+        feature.numbers = frozenset(signals.get("numbers") or ())
+        feature.years = frozenset(signals.get("years") or ())
+        feature.persons = frozenset(signals.get("persons") or ())
+        feature.language = signals.get("language")
+
+
 def _fts5_phrase(term: str) -> str:
     """One term as an FTS5 string (quotes doubled: no query syntax gets through); single words match as prefixes."""
     quoted = '"' + term.replace('"', '""') + '"'
@@ -108,6 +128,7 @@ class StoryStore:
                     vector=np.frombuffer(row["vector"], dtype=np.float32).reshape(DIMENSIONS),
                     minhash=np.frombuffer(row["minhash"], dtype=np.uint64),
                     entities=frozenset(row["entities"] or ()), day=row["day"])
+                _read_signals(features, row["terms"], row["signals"])
                 yield features, row["story_id"], row["reprint_of"]
             last = rows[-1]["article_id"]
 
@@ -122,8 +143,8 @@ class StoryStore:
                     article_id=feature.article_id, story_id=assignment.story_id,
                     vector=feature.vector.astype(np.float32).tobytes(),
                     minhash=feature.minhash.astype(np.uint64).tobytes(), entities=sorted(feature.entities),
-                    day=feature.day, reprint_of=assignment.reprint_of, score=round(assignment.score, 4),
-                    pinned=False, placed_at=now))
+                    day=feature.day, **_written_signals(feature), reprint_of=assignment.reprint_of,
+                    score=round(assignment.score, 4), pinned=False, placed_at=now))
                 if assignment.reprint_of:
                     connection.execute(update(articles).where(articles.c.id == assignment.article_id)
                                        .values(reprint_of=assignment.reprint_of))

