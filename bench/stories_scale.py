@@ -22,7 +22,11 @@ Synthetic data (seeded, generated batch by batch: the 512-d vectors of all artic
   (± 0.044);
 - days: each story starts on a random day; its articles fall on that day or the 2 next (3 days);
 - entities: 3 names per story from a vocabulary of 50,000, plus 1 random name per article (two articles of
-  one story: Jaccard 3/5 when their extra names differ);
+  one story: Jaccard 3/5 when their extra names differ); the story's first name is a person;
+- the pair models' other signals, so that memory and time include them: every article is English and has
+  `TERMS_FROM_STORY` words of its story's pool of `STORY_TERMS` and `OWN_TERMS` words of its own (hashes from
+  a vocabulary of 1,000,000, equal weights: two articles of one story have a term cosine of about 0.28, of
+  two stories about 0), 2 of its story's 4 numbers and 1 of its own, and its story's year;
 - MinHash: an empty signature (`np.zeros(0, dtype=np.uint64)`): no reprint detection in this benchmark.
 
 Quality on the synthetic truth (so the speed is not bought by a trivially wrong answer): pairwise and B-cubed
@@ -69,6 +73,11 @@ STORY_NAMES = 3
 NOISE_VARIANCE = 1 / 3  # same-story cosine ≈ 1 / (1 + variance) = 0.75
 FIRST_DAY = 738_000  # a proleptic Gregorian ordinal (2021)
 NO_MINHASH = np.zeros(0, dtype=np.uint64)
+WORDS = 1_000_000
+STORY_TERMS = 80
+TERMS_FROM_STORY = 60
+OWN_TERMS = 100
+STORY_NUMBERS = 4
 
 
 class Synthetic:
@@ -115,12 +124,24 @@ class Synthetic:
         vectors = self.centres(unique)[inverse] + noise
         vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
         names = self.names
+        pools = {int(s): np.random.default_rng([self.seed, 3, int(s)]).integers(
+            0, WORDS, STORY_TERMS + STORY_NUMBERS) for s in unique}
+        weight = np.float32(1 / np.sqrt(TERMS_FROM_STORY + OWN_TERMS))
         out = []
         for row, index in enumerate(range(first, last)):
             s = int(story[row])
+            pool = pools[s]
+            terms = np.unique(np.concatenate([rng.choice(pool[:STORY_TERMS], TERMS_FROM_STORY, replace=False),
+                                              rng.integers(0, WORDS, OWN_TERMS)])).astype(np.uint32)
+            numbers = frozenset([*(str(v) for v in rng.choice(pool[STORY_TERMS:], 2, replace=False)),
+                                 str(int(rng.integers(0, WORDS)))])
             entities = frozenset([*(names[k] for k in self.story_names[s]), names[int(self.extra_name[index])]])
-            out.append(ArticleFeatures(article_id=f"a{index:07d}", vector=vectors[row], minhash=NO_MINHASH,
-                                       entities=entities, day=int(self.day[index])))
+            out.append(ArticleFeatures(
+                article_id=f"a{index:07d}", vector=vectors[row], minhash=NO_MINHASH, entities=entities,
+                day=int(self.day[index]), language="en", terms=terms,
+                weights=np.full(len(terms), weight, dtype=np.float32), numbers=numbers,
+                years=frozenset([str(2021 + (int(self.day[index]) - FIRST_DAY - (s % 3)) // 365)]),
+                persons=frozenset([names[int(self.story_names[s][0])]])))
         return out
 
 
@@ -216,8 +237,7 @@ def profile(n: int, batch: int, seed: int, settings: ClusterSettings) -> None:
 def worker(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Run one size in a fresh interpreter; its result is the last line of its output."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(n), "--batch", str(args.batch),
-               "--seed", str(args.seed), "--threshold", str(args.threshold), "--entity-weight", str(args.entity_weight),
-               "--max-seconds", str(args.max_seconds)]
+               "--seed", str(args.seed), "--threshold", str(args.threshold), "--max-seconds", str(args.max_seconds)]
     finished = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(finished.stdout.strip().splitlines()[-1])
 
@@ -229,12 +249,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     defaults = ClusterSettings()
     parser.add_argument("--threshold", type=float, default=defaults.threshold)
-    parser.add_argument("--entity-weight", type=float, default=defaults.entity_weight)
     parser.add_argument("--max-seconds", type=float, default=3600, help="stop a run once clustering took this long")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one size in this process and exit")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    settings = ClusterSettings(threshold=args.threshold, entity_weight=args.entity_weight)
+    settings = ClusterSettings(threshold=args.threshold)
 
     if args.worker:
         print(json.dumps(run_size(args.worker, args.batch, args.seed, settings, args.max_seconds)))
@@ -278,7 +297,7 @@ def main() -> None:
     payload = {
         "command": " ".join([".venv/bin/python", "bench/stories_scale.py", *sys.argv[1:]]),
         "date": time.strftime("%Y-%m-%d"),
-        "settings": {"cluster": {"threshold": settings.threshold, "entity_weight": settings.entity_weight,
+        "settings": {"cluster": {"threshold": settings.threshold, "pair_models": "the library's (pairs.py)",
                                  "window_days": settings.window_days, "neighbours": settings.neighbours},
                      "add_batch": args.batch, "seed": args.seed},
         "synthetic": {"dimensions": DIMENSIONS, "story_sizes": f"Zipf a={ZIPF_A}, capped at {MAX_STORY}",
@@ -286,6 +305,8 @@ def main() -> None:
                       "noise_variance": round(NOISE_VARIANCE, 4), "same_story_cosine": 0.75,
                       "other_story_cosine": 0.0, "entities": f"{STORY_NAMES} per story + 1 per article, "
                                                              f"vocabulary {VOCABULARY}",
+                      "words": f"{TERMS_FROM_STORY} of the story's {STORY_TERMS} + {OWN_TERMS} of the article's "
+                               f"own, vocabulary {WORDS}", "numbers": "2 of the story's 4 + 1 own",
                       "minhash": "empty: no reprint detection in this benchmark"},
         "runs": {str(n): r for n, r in runs.items()},
         "growth": growth,
