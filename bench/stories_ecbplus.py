@@ -558,11 +558,15 @@ class LibraryBench:
         return {t: scores(gold, run_library(docs, features or self.features, self.settings(lexical, cross, t),
                                             self.bench.batch)) for t in PROBABILITIES}
 
+    def seen(self, cross_only: bool) -> dict[str, ArticleFeatures]:
+        """The features as the clusterer sees them (`cross_only`: every document without its words)."""
+        return {i: without_words(f) for i, f in self.features.items()} if cross_only else self.features
+
     def evaluate(self, cross_only: bool = False) -> dict[str, Any]:
         """Fitted and tuned on train, scored on dev; the dev oracle; CV. `cross_only`: every document without its
         words, so the cross-lingual model decides every pair (what a pair across languages gets)."""
         started = time.perf_counter()
-        features = ({i: without_words(f) for i, f in self.features.items()} if cross_only else self.features)
+        features = self.seen(cross_only)
         split = self.bench.split
         lexical, cross = fit_models(split["train"], self.features)
         grids = {s: self.grid(split[s], lexical, cross, features) for s in SPLITS}
@@ -580,7 +584,7 @@ class LibraryBench:
         """5 folds by topic over train + dev: models fitted on the other 4 folds' pairs, the threshold that gives
         them (each clustered on its own) the best mean pairwise F1, scored on the fifth."""
         bench = self.bench
-        features = ({i: without_words(f) for i, f in self.features.items()} if cross_only else self.features)
+        features = self.seen(cross_only)
         folds = [[d for d in bench.docs if bench.fold_of[d.topic] == k] for k in range(FOLDS)]
         held = []
         for fold in range(FOLDS):

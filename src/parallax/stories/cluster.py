@@ -35,15 +35,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from parallax.stories.features import DIMENSIONS, PERMUTATIONS, SCHEME, ArticleFeatures
-from parallax.stories.pairs import (
-    CANDIDATE_FLOOR,
-    CROSS_LINGUAL,
-    LEXICAL,
-    PairModel,
-    comparable_cosine,
-    lexical_pair,
-    pair_signals,
-)
+from parallax.stories.pairs import CANDIDATE_FLOOR, CROSS_LINGUAL, LEXICAL, PairModel, same_story_probability
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -255,11 +247,7 @@ class StoryClusterer:
             if scored.get(story, 0) >= settings.per_story:
                 continue
             scored[story] = scored.get(story, 0) + 1
-            lexical = lexical_pair(feature, other)
-            model = settings.lexical if lexical else settings.cross_lingual
-            if model.best_case(comparable_cosine(feature, other, cosine)) < max(best_score, settings.threshold):
-                continue  # cannot win even with every other signal at its best
-            score = model.probability(pair_signals(feature, other, cosine, lexical))
+            score = same_story_probability(feature, other, cosine, settings.lexical, settings.cross_lingual)
             if score > best_score:
                 best_story, best_score = story, score
         if best_story is not None and best_score >= settings.threshold:

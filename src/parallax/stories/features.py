@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import os
@@ -165,19 +166,18 @@ def entity_keys(article: Article, names: dict[str, str] | None = None,
     return frozenset(keys)
 
 
-_STOP_WORDS: dict[str, frozenset[str]] = {}
-
-
 def stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop-word list for the language (English when unknown; none for a language spaCy lacks)."""
-    code = (language or "en").split("-")[0].lower()
-    if code not in _STOP_WORDS:
-        try:
-            module = importlib.import_module(f"spacy.lang.{code}.stop_words")
-            _STOP_WORDS[code] = frozenset(word.casefold() for word in module.STOP_WORDS)
-        except (ImportError, AttributeError):
-            _STOP_WORDS[code] = frozenset()
-    return _STOP_WORDS[code]
+    return _stop_words_of((language or "en").split("-")[0].lower())
+
+
+@functools.cache
+def _stop_words_of(code: str) -> frozenset[str]:
+    try:
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(word.casefold() for word in getattr(module, "STOP_WORDS", ()))
 
 
 def term_vector(text: str, language: str | None = None, limit: int = TERM_LIMIT) -> tuple[np.ndarray, np.ndarray]:

@@ -74,12 +74,6 @@ class PairModel:
         logit = self.intercept + sum(weight * signals[name] for name, weight in self.weights)
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
 
-    def best_case(self, cosine: float) -> float:
-        """The highest probability a pair of this lead cosine can reach (every other signal at its best)."""
-        logit = self.intercept + sum(weight * (cosine if name == "cosine" else 1.0 if weight > 0 else 0.0)
-                                     for name, weight in self.weights)
-        return 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
-
 
 # Fitted by `bench/stories_ecbplus.py` on ECB+ train (scikit-learn LogisticRegression, C=1), rounded.
 LEXICAL = PairModel(intercept=-6.91, weights=(
