@@ -16,10 +16,9 @@ Our own code over two libraries, because no library does online clustering with 
   members would fill every place, for little: its best match is among its nearest). A neighbour's score is
   the probability that the two tell one story, from the pair signals of `pairs` (lead cosine, shared words,
   entities, people, numbers, years) weighed by the learnt `PairModel` that fits the pair (one language or
-  two); the article joins the story of the best-scoring
-  neighbour when that probability reaches `threshold`, else it starts a new story. Nothing already
-  assigned moves: a batch adds to what is there (no recomputation), so decisions a user made (merge,
-  split) stay as they are.
+  two); the article joins the story of the best-scoring neighbour when that probability reaches
+  `threshold`, else it starts a new story. Nothing already assigned moves: a batch adds to what is there
+  (no recomputation), so decisions a user made (merge, split) stay as they are.
 
 The models and the threshold are settings, fitted and tuned on ECB+ train (`bench/stories_ecbplus.py`).
 """

@@ -46,7 +46,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TERM = re.compile(r"\b\w\w+\b", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,]?\d)")
-_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+_YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
 TERM_LIMIT = 256
 NO_TERMS = np.zeros(0, dtype=np.uint32)
 NO_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -211,7 +211,7 @@ def numbers_and_years(text: str) -> tuple[frozenset[str], frozenset[str]]:
     numbers, years = set(), set()
     for match in _NUMBER.finditer(text):
         digits = re.sub(r"\D", "", match.group(0)).lstrip("0") or "0"
-        (years if _YEAR.match(digits) and len(match.group(0)) == 4 else numbers).add(digits)
+        (years if _YEAR.fullmatch(match.group(0)) else numbers).add(digits)
     return frozenset(numbers), frozenset(years)
 
 
