@@ -447,12 +447,14 @@ def test_placements_keep_the_pair_signals(store: Store) -> None:
     vector[0] = 1.0
     placed = ArticleFeatures(article_id=harbour.id, vector=vector, minhash=np.arange(128, dtype=np.uint64),
                              entities=frozenset({"valparaíso"}), day=739000, language="en", terms=terms,
-                             weights=weights, numbers=numbers, years=years, persons=frozenset({"ana rojas"}))
+                             weights=weights, numbers=numbers, years=years, persons=frozenset({"ana rojas"}),
+                             main_persons=frozenset({"rojas"}))
     store.stories.place([placed], [Assignment(harbour.id, "s-harbour")])
     back, story, original = next(iter(store.stories.placed()))
     assert (story, original) == ("s-harbour", None)
     assert np.array_equal(back.terms, terms) and np.array_equal(back.weights, weights) and len(terms) > 5
     assert (back.numbers, back.years, back.persons, back.language) == (numbers, years, {"ana rojas"}, "en")
+    assert back.main_persons == {"rojas"}
 
 
 def test_a_store_placed_before_the_pair_signals_gains_their_columns(tmp_path: Path) -> None:

@@ -12,9 +12,11 @@ from parallax.stories.features import (
     ArticleFeatures,
     Embedder,
     featurize,
+    main_persons,
     minhash_of,
     numbers_and_years,
     split_sentences,
+    surname,
     term_cosine,
     term_vector,
 )
@@ -195,3 +197,23 @@ def test_pair_signals_see_who_and_when(embedder: Embedder) -> None:
     assert same_story_probability(jackson, jackson_again, float(jackson.vector @ jackson_again.vector)) > 0.9
     apart = same_story_probability(jackson, williams, float(jackson.vector @ williams.vector))
     assert apart < ClusterSettings().threshold
+
+
+def test_main_persons_are_the_people_an_article_keeps_naming() -> None:
+    mentions = ["Jamal Williams", "Williams", "Vincent Jackson", "Jamal Williams", "Norv Turner"]
+    assert main_persons(mentions) == {"williams"}  # "Williams" and "Jamal Williams" are one person
+    assert main_persons(["Ana Souza", "Souza", "Rui Lima", "Lima"]) == {"souza", "lima"}  # a tie keeps both
+    assert main_persons(["Ana Souza", "Rui Lima"]) == frozenset()  # nobody named twice: no main person
+    assert surname("Martin Luther King Jr.") == "king" and surname("  ") == ""
+
+
+def test_a_report_naming_the_other_event_s_person_in_passing_is_still_another_event(embedder: Embedder) -> None:
+    jackson, _, williams = two_arrests()
+    williams.text += (" It is the team's second such arrest in a month: receiver Vincent Jackson was arrested "
+                      "in January and played at Pittsburgh.")
+    williams.entities.append(Entity("Vincent Jackson", "PERSON", "Vincent Jackson", 0, 0))
+    first, second = featurize([jackson, williams], embedder)
+    signals = pair_signals(first, second, float(first.vector @ second.vector))
+    assert signals["person_conflict"] == 0.0 and signals["persons"] > 0.0  # both name Jackson
+    assert first.main_persons == {"jackson"} and second.main_persons == {"williams"}
+    assert signals["main_person_conflict"] == 1.0

@@ -239,7 +239,7 @@ article_stories = Table(
     Column("entities", JSON, nullable=False, default=list),
     Column("day", Integer),
     Column("terms", LargeBinary),  # version 6: uint32 word hashes, then their float32 weights
-    Column("signals", JSON),  # version 6: {"numbers", "years", "persons": [...], "language"}
+    Column("signals", JSON),  # version 6: {"numbers", "years", "persons", "main_persons": [...], "language"}
     Column("reprint_of", _string(32)),
     Column("score", Float),
     Column("pinned", Boolean, nullable=False, default=False),

@@ -70,7 +70,8 @@ def _written_signals(feature: ArticleFeatures) -> dict[str, Any]:
     """The `terms` and `signals` columns of an article's placement."""
     terms = feature.terms.astype(np.uint32).tobytes() + feature.weights.astype(np.float32).tobytes()
     return {"terms": terms, "signals": {"numbers": sorted(feature.numbers), "years": sorted(feature.years),
-                                        "persons": sorted(feature.persons), "language": feature.language}}
+                                        "persons": sorted(feature.persons),
+                                        "main_persons": sorted(feature.main_persons), "language": feature.language}}
 
 
 def _read_signals(feature: ArticleFeatures, terms: bytes | None, signals: dict[str, Any] | None) -> None:
@@ -83,6 +84,7 @@ def _read_signals(feature: ArticleFeatures, terms: bytes | None, signals: dict[s
         feature.numbers = frozenset(signals.get("numbers") or ())
         feature.years = frozenset(signals.get("years") or ())
         feature.persons = frozenset(signals.get("persons") or ())
+        feature.main_persons = frozenset(signals.get("main_persons") or ())  # absent before this signal
         feature.language = signals.get("language")
 
 

@@ -15,10 +15,10 @@ Our own code over two libraries, because no library does online clustering with 
   reaches `pairs.CANDIDATE_FLOOR`; only the `per_story` nearest of one story are scored (a big story's
   members would fill every place, for little: its best match is among its nearest). A neighbour's score is
   the probability that the two tell one story, from the pair signals of `pairs` (lead cosine, shared words,
-  entities, people, numbers, years) weighed by the learnt `PairModel` that fits the pair (one language or
-  two); the article joins the story of the best-scoring neighbour when that probability reaches
-  `threshold`, else it starts a new story. Nothing already assigned moves: a batch adds to what is there
-  (no recomputation), so decisions a user made (merge, split) stay as they are.
+  entities, people and the people most named, numbers, years) weighed by the learnt `PairModel` that fits
+  the pair (one language or two); the article joins the story of the best-scoring neighbour when that
+  probability reaches `threshold`, else it starts a new story. Nothing already assigned moves: a batch adds
+  to what is there (no recomputation), so decisions a user made (merge, split) stay as they are.
 
 The models and the threshold are settings, fitted and tuned on ECB+ train (`bench/stories_ecbplus.py`).
 """
@@ -45,7 +45,7 @@ _NO_SIGNATURE = np.zeros(0, dtype=np.uint64)
 
 @dataclass(slots=True, frozen=True)
 class ClusterSettings:
-    threshold: float = 0.6  # the probability of one story from which an article joins its best neighbour's
+    threshold: float = 0.75  # the probability of one story from which an article joins its best neighbour's
     lexical: PairModel = LEXICAL
     cross_lingual: PairModel = CROSS_LINGUAL
     candidate_floor: float = CANDIDATE_FLOOR

@@ -6,8 +6,9 @@
 - The MinHash (datasketch) is over word 5-shingles of the whole cleaned text: a reprint or wire copy shares
   almost all of them whatever its clutter, a rewrite of the same story does not.
 - Entities are the canonical names of people, organisations and places, folded (the people among them
-  apart, `persons`); the day is the published date (else the page date, else the first full date written in
-  the text) as a day number, None when the article has no date at all.
+  apart, `persons`, and the surnames of those the article names most, `main_persons`); the day is the
+  published date (else the page date, else the first full date written in the text) as a day number, None
+  when the article has no date at all.
 - Words: the article's term vector, sublinear term frequencies of its content words (the language's stop
   words left out, spaCy's lists), hashed (CRC-32) and unit length, its `TERM_LIMIT` most frequent words kept:
   two tellings of one event share their specific words ("Williams", "defensive tackle"), two events of one
@@ -27,7 +28,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +49,8 @@ _TERM = re.compile(r"\b\w\w+\b", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,]?\d)")
 _YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
 TERM_LIMIT = 256
+MAIN_PERSON_MENTIONS = 2
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 NO_TERMS = np.zeros(0, dtype=np.uint32)
 NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
@@ -66,6 +69,7 @@ class ArticleFeatures:
     numbers: frozenset[str] = field(default_factory=frozenset)  # numbers written, years apart
     years: frozenset[str] = field(default_factory=frozenset)
     persons: frozenset[str] = field(default_factory=frozenset)  # the PERSON entities among `entities`
+    main_persons: frozenset[str] = field(default_factory=frozenset)  # surnames of the people most named
     outlet: str | None = None
     language: str | None = None
     title: str | None = None
@@ -166,6 +170,25 @@ def entity_keys(article: Article, names: dict[str, str] | None = None,
     return frozenset(keys)
 
 
+def surname(name: str) -> str:
+    """The last word of a person's name, casefolded, generational suffixes apart ("Martin Luther King Jr." →
+    "king"): what a later mention of the person ("Jackson") and the full name ("Vincent Jackson") share."""
+    words = [word for word in name.casefold().replace(",", " ").split() if word.rstrip(".") not in _NAME_SUFFIXES]
+    return words[-1] if words else name.casefold().strip()
+
+
+def main_persons(mentions: Iterable[str], least: int = MAIN_PERSON_MENTIONS) -> frozenset[str]:
+    """Surnames of the people an article is about: those its person mentions (canonical names, one per mention)
+    name most often, ties kept, when named at least `least` times. Two reports of one kind of event (two
+    arrests of one team's players) share the team, the place, most words, and often name each other's
+    person in passing; the person each keeps coming back to tells them apart."""
+    counts = Counter(surname(name) for name in mentions if name.strip())
+    if not counts:
+        return frozenset()
+    most = max(counts.values())
+    return frozenset(name for name, count in counts.items() if count == most) if most >= least else frozenset()
+
+
 def stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop-word list for the language (English when unknown; none for a language spaCy lacks)."""
     return _stop_words_of((language or "en").split("-")[0].lower())
@@ -236,5 +259,8 @@ def featurize(articles: Sequence[Article], embedder: Embedder,
             minhash=minhash_of(article.text), entities=entity_keys(article, names), day=article_day(article),
             outlet=article.outlet, language=article.language, title=article.title, published=article.published,
             terms=terms, weights=weights, numbers=numbers, years=years,
-            persons=entity_keys(article, names, frozenset({"PERSON"}))))
+            persons=entity_keys(article, names, frozenset({"PERSON"})),
+            main_persons=main_persons((names or {}).get(entity.canonical, entity.canonical)
+                                      for entity in article.entities
+                                      if entity.type == "PERSON" and entity.canonical)))
     return out

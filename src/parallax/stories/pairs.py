@@ -9,7 +9,8 @@ many. So a pair is described by:
 - `terms`: cosine of the two term vectors (content words, sublinear tf), only within one language;
 - `entities`: Jaccard of the canonical entity sets (`UNKNOWN_OVERLAP` when a side has none: a page in a
   language the NLP stages do not parse); `persons`: Jaccard of the people named; `person_conflict`: both
-  name people and share none;
+  name people and share none; `main_person_conflict`: the people each names most (`features.main_persons`)
+  differ, though each may name the other's in passing ("the team's second arrest this month");
 - `numbers`: Jaccard of the numbers written (years apart); `year_conflict`: both write years and share
   none; `year_shared`: they share one.
 
@@ -39,7 +40,8 @@ UNKNOWN_OVERLAP = 0.1
 CANDIDATE_FLOOR = 0.2
 # The mean lead cosine of a text and its translation (`bench/results/stories_crosslingual.json`).
 CROSS_LINGUAL_COSINE = 0.82
-SIGNALS = ("cosine", "terms", "entities", "persons", "person_conflict", "numbers", "year_conflict", "year_shared")
+SIGNALS = ("cosine", "terms", "entities", "persons", "person_conflict", "main_person_conflict", "numbers",
+           "year_conflict", "year_shared")
 
 
 class PairSide(Protocol):
@@ -47,6 +49,7 @@ class PairSide(Protocol):
 
     entities: frozenset[str]
     persons: frozenset[str]
+    main_persons: frozenset[str]
     numbers: frozenset[str]
     years: frozenset[str]
     terms: np.ndarray
@@ -76,9 +79,9 @@ class PairModel:
 
 
 # Fitted by `bench/stories_ecbplus.py` on ECB+ train (scikit-learn LogisticRegression, C=1), rounded.
-LEXICAL = PairModel(intercept=-6.91, weights=(
-    ("cosine", 3.16), ("terms", 10.86), ("entities", 8.97), ("persons", 2.44), ("person_conflict", -0.87),
-    ("numbers", 4.41), ("year_conflict", -1.4), ("year_shared", 1.44)))
+LEXICAL = PairModel(intercept=-7.06, weights=(
+    ("cosine", 4.29), ("terms", 10.37), ("entities", 7.85), ("persons", 3.76), ("person_conflict", -0.48),
+    ("main_person_conflict", -2.03), ("numbers", 5.5), ("year_conflict", -1.04), ("year_shared", 1.91)))
 CROSS_LINGUAL = PairModel(intercept=-10.15, weights=(
     ("cosine", 14.23), ("numbers", 5.05), ("year_conflict", -1.52), ("year_shared", 1.34)))
 
@@ -113,6 +116,8 @@ def pair_signals(a: PairSide, b: PairSide, cosine: float, lexical: bool | None =
         "entities": entities,
         "persons": jaccard(a.persons, b.persons),
         "person_conflict": float(bool(a.persons and b.persons and not a.persons & b.persons)),
+        "main_person_conflict": float(bool(a.main_persons and b.main_persons
+                                           and not a.main_persons & b.main_persons)),
         "numbers": jaccard(a.numbers, b.numbers),
         "year_conflict": float(bool(a.years and b.years and not a.years & b.years)),
         "year_shared": float(bool(a.years & b.years)),
