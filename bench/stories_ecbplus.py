@@ -15,7 +15,7 @@ Method:
    under a key made of the feature and annotate code and the data file (`--refresh` recomputes); the timing
    reported is the one of the run that filled the cache. The words, numbers, years and people of the pair
    signals are read from the text by the library's own functions (`term_vector`, `numbers_and_years`, the
-   PERSON entities) at every run.
+   PERSON entities, `main_persons` over their mentions) at every run.
 2. The library's rule (`"system"` in the results): the two pair models of `stories.pairs` are fitted on the
    TRAIN pairs whose lead cosine reaches the candidate floor (scikit-learn `LogisticRegression`, C=1; the
    lexical model over every signal, the cross-lingual one over its own), and the threshold is tuned on TRAIN
@@ -26,7 +26,10 @@ Method:
    the best dev figure over the thresholds is reported too, labelled oracle: it is no claim. The library's
    shipped `ClusterSettings()` are scored as well, untuned (`checks` says whether they are the train-fitted
    ones). "Cross-lingual model alone" hides every document's words, so the model for a pair across
-   languages decides every pair.
+   languages decides every pair. The library's variants (`"library_variants"`), each fitted, tuned and
+   cross-validated the same way: the models without the main-person signal (the library before it), and the
+   main people read three other ways (named once or more, three times or more, whole names not folded to
+   surnames).
 3. Scores over the documents of a split: pairwise precision, recall and F1 over all document pairs (a pair is
    positive when both are in one cluster) and B-cubed precision, recall and F1 (per document, averaged).
 4. Dev is small (8 topics, 16 events: one merged topic moves pairwise F1 by several points), so every
@@ -58,6 +61,7 @@ import pickle
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -73,6 +77,7 @@ from parallax.stories.features import (
     NO_WEIGHTS,
     ArticleFeatures,
     lead_text,
+    main_persons,
     normalise_rows,
     numbers_and_years,
     split_sentences,
@@ -483,19 +488,29 @@ def dateline_day(doc: Doc) -> int | None:
 # The library's rule: pair models fitted on train, threshold tuned on train, all through StoryClusterer
 
 
-def library_features(docs: Sequence[Doc], features: dict[str, DocFeatures]) -> dict[str, ArticleFeatures]:
+def library_features(docs: Sequence[Doc], features: dict[str, DocFeatures],
+                     main: Callable[[Sequence[str]], frozenset[str]] = main_persons) -> dict[str, ArticleFeatures]:
     """The library's `ArticleFeatures` of each document: the cached vector, signature and entities, and the
-    words, numbers, years and people that `featurize` reads from the same text (English, no date)."""
+    words, numbers, years, people and main people that `featurize` reads from the same text (English, no
+    date). `main`: how the main people are read from the person mentions (a variant may change it)."""
     out = {}
     for doc in docs:
         cached = features[doc.id]
         terms, weights = term_vector(doc.text, "en")
         numbers, years = numbers_and_years(doc.text)
-        persons = frozenset(name for kind, name in cached.typed_entities if kind == "PERSON")
+        mentions = [name for kind, name in cached.typed_entities if kind == "PERSON"]
         out[doc.id] = ArticleFeatures(article_id=doc.id, vector=cached.vector, minhash=cached.minhash,
                                       entities=cached.entities, language="en", terms=terms, weights=weights,
-                                      numbers=numbers, years=years, persons=persons)
+                                      numbers=numbers, years=years, persons=frozenset(mentions),
+                                      main_persons=main(mentions))
     return out
+
+
+def most_named_whole_names(mentions: Sequence[str]) -> frozenset[str]:
+    """A variant of `main_persons` that does not fold names to surnames."""
+    counts = Counter(mentions)
+    most = max(counts.values(), default=0)
+    return frozenset(name for name, count in counts.items() if count == most) if most >= 2 else frozenset()
 
 
 def without_words(feature: ArticleFeatures) -> ArticleFeatures:
@@ -503,9 +518,11 @@ def without_words(feature: ArticleFeatures) -> ArticleFeatures:
     return replace(feature, terms=NO_TERMS, weights=NO_WEIGHTS)
 
 
-def fit_models(docs: Sequence[Doc], features: dict[str, ArticleFeatures]) -> tuple[PairModel, PairModel]:
+def fit_models(docs: Sequence[Doc], features: dict[str, ArticleFeatures],
+               lexical_signals: Sequence[str] = SIGNALS) -> tuple[PairModel, PairModel]:
     """Logistic regressions (scikit-learn, C=1) over the pairs of `docs` that can be candidates (lead cosine
-    ≥ the floor): one over every signal (one language), one over the cross-lingual model's signals."""
+    ≥ the floor): one over `lexical_signals` (every signal unless a variant drops some; one language), one
+    over the cross-lingual model's signals."""
     from sklearn.linear_model import LogisticRegression
 
     vectors = np.stack([features[d.id].vector for d in docs])
@@ -519,7 +536,7 @@ def fit_models(docs: Sequence[Doc], features: dict[str, ArticleFeatures]) -> tup
                 same.append(docs[i].cluster == docs[j].cluster)
     matrix = np.asarray(rows, dtype=np.float64)
     models = []
-    for names in (SIGNALS, CROSS_LINGUAL.names):
+    for names in (tuple(lexical_signals), CROSS_LINGUAL.names):
         columns = [SIGNALS.index(name) for name in names]
         fitted = LogisticRegression(max_iter=3000).fit(matrix[:, columns], same)
         models.append(PairModel(round(float(fitted.intercept_[0]), 2),
@@ -545,9 +562,10 @@ def model_json(model: PairModel) -> dict[str, Any]:
 class LibraryBench:
     """The library's learnt rule: models fitted on a set of documents, the threshold tuned on it."""
 
-    def __init__(self, bench: Bench, features: dict[str, ArticleFeatures]) -> None:
+    def __init__(self, bench: Bench, features: dict[str, ArticleFeatures], signals: Sequence[str] = SIGNALS) -> None:
         self.bench = bench
         self.features = features
+        self.signals = tuple(signals)
 
     def settings(self, lexical: PairModel, cross: PairModel, threshold: float) -> ClusterSettings:
         return ClusterSettings(threshold=threshold, lexical=lexical, cross_lingual=cross, window_days=WINDOW_DAYS)
@@ -568,7 +586,7 @@ class LibraryBench:
         started = time.perf_counter()
         features = self.seen(cross_only)
         split = self.bench.split
-        lexical, cross = fit_models(split["train"], self.features)
+        lexical, cross = fit_models(split["train"], self.features, self.signals)
         grids = {s: self.grid(split[s], lexical, cross, features) for s in SPLITS}
         train = grids["train"]
         t = max(PROBABILITIES, key=lambda k: (round(train[k]["pairwise_f1"], 6), train[k]["bcubed_f1"], k))
@@ -589,7 +607,7 @@ class LibraryBench:
         held = []
         for fold in range(FOLDS):
             others = [d for k, docs in enumerate(folds) if k != fold for d in docs]
-            lexical, cross = fit_models(others, self.features)
+            lexical, cross = fit_models(others, self.features, self.signals)
             grids = [self.grid(docs, lexical, cross, features) for k, docs in enumerate(folds) if k != fold]
             t = max(PROBABILITIES, key=lambda k: (round(float(np.mean([g[k]["pairwise_f1"] for g in grids])), 6), k))
             held.append({"threshold": t, **rounded(self.grid(folds[fold], lexical, cross, features)[t])})
@@ -717,6 +735,24 @@ def main() -> None:
                                "(lead 6) and TF-IDF cosines + w × entity Jaccard", hybrid, library_entities,
                                thresholds=low))
 
+    library_variants = []
+    if not args.no_variants:
+        without_main = tuple(name for name in SIGNALS if name != "main_person_conflict")
+        for name, description, variant in (
+                ("pair models without the main person", "the learnt models with every signal but "
+                 "main_person_conflict (the library's models before it)",
+                 LibraryBench(bench, library.features, without_main)),
+                ("main person: named once or more", "main_persons(mentions, least=1): the most named people even "
+                 "when named once", LibraryBench(bench, library_features(docs, features,
+                                                                          lambda m: main_persons(m, least=1)))),
+                ("main person: named 3 times or more", "main_persons(mentions, least=3)",
+                 LibraryBench(bench, library_features(docs, features, lambda m: main_persons(m, least=3)))),
+                ("main person: whole names", "the most named canonical names (named twice or more), not folded to "
+                 "surnames: 'Jackson' and 'Vincent Jackson' count apart",
+                 LibraryBench(bench, library_features(docs, features, most_named_whole_names)))):
+            library_variants.append({"name": name, "description": description, **variant.evaluate()})
+            print(f"  {name}: {library_variants[-1]['seconds']} s", file=sys.stderr)
+
     results = []
     for system in [earlier, *baselines, *variants]:
         result = bench.evaluate(system)
@@ -748,7 +784,8 @@ def main() -> None:
                            and model_json(shipped.cross_lingual) == models["cross_lingual"]
                            and shipped.threshold == main_result["tuned_on_train"]["threshold"])
 
-    print(table([main_result, {**library_defaults, "dev_oracle_not_for_claims": None}, cross_result, *results]))
+    print(table([main_result, {**library_defaults, "dev_oracle_not_for_claims": None}, cross_result,
+                 *library_variants, *results]))
     dev = main_result["dev"]
     goals = {"pairwise_f1": {"goal": GOAL_PAIRWISE_F1, "value": dev["pairwise_f1"],
                              "met": dev["pairwise_f1"] >= GOAL_PAIRWISE_F1},
@@ -791,6 +828,7 @@ def main() -> None:
         "system": main_result,
         "library_defaults": library_defaults,
         "cross_lingual_model_alone": cross_result,
+        "library_variants": library_variants,
         "earlier_rule": earlier_result,
         "goals": goals,
         "published_context": PUBLISHED,

@@ -22,7 +22,7 @@ Synthetic data (seeded, generated batch by batch: the 512-d vectors of all artic
   (± 0.044);
 - days: each story starts on a random day; its articles fall on that day or the 2 next (3 days);
 - entities: 3 names per story from a vocabulary of 50,000, plus 1 random name per article (two articles of
-  one story: Jaccard 3/5 when their extra names differ); the story's first name is a person;
+  one story: Jaccard 3/5 when their extra names differ); the story's first name is a person, its main person;
 - the pair models' other signals, so that memory and time include them: every article is English and has
   `TERMS_FROM_STORY` words of its story's pool of `STORY_TERMS` and `OWN_TERMS` words of its own (hashes from
   a vocabulary of 1,000,000, equal weights: two articles of one story have a term cosine of about 0.28, of
@@ -141,7 +141,8 @@ class Synthetic:
                 day=int(self.day[index]), language="en", terms=terms,
                 weights=np.full(len(terms), weight, dtype=np.float32), numbers=numbers,
                 years=frozenset([str(2021 + (int(self.day[index]) - FIRST_DAY - (s % 3)) // 365)]),
-                persons=frozenset([names[int(self.story_names[s][0])]])))
+                persons=frozenset([names[int(self.story_names[s][0])]]),
+                main_persons=frozenset([names[int(self.story_names[s][0])].split()[-1]])))
         return out
 
 
