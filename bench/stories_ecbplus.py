@@ -61,7 +61,6 @@ import pickle
 import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -506,13 +505,6 @@ def library_features(docs: Sequence[Doc], features: dict[str, DocFeatures],
     return out
 
 
-def most_named_whole_names(mentions: Sequence[str]) -> frozenset[str]:
-    """A variant of `main_persons` that does not fold names to surnames."""
-    counts = Counter(mentions)
-    most = max(counts.values(), default=0)
-    return frozenset(name for name, count in counts.items() if count == most) if most >= 2 else frozenset()
-
-
 def without_words(feature: ArticleFeatures) -> ArticleFeatures:
     """The article as a page in another language sees it: no comparable words (the cross-lingual model)."""
     return replace(feature, terms=NO_TERMS, weights=NO_WEIGHTS)
@@ -749,7 +741,7 @@ def main() -> None:
                  LibraryBench(bench, library_features(docs, features, lambda m: main_persons(m, least=3)))),
                 ("main person: whole names", "the most named canonical names (named twice or more), not folded to "
                  "surnames: 'Jackson' and 'Vincent Jackson' count apart",
-                 LibraryBench(bench, library_features(docs, features, most_named_whole_names)))):
+                 LibraryBench(bench, library_features(docs, features, lambda m: main_persons(m, key=str))))):
             library_variants.append({"name": name, "description": description, **variant.evaluate()})
             print(f"  {name}: {library_variants[-1]['seconds']} s", file=sys.stderr)
 

@@ -28,7 +28,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,12 +177,13 @@ def surname(name: str) -> str:
     return words[-1] if words else name.casefold().strip()
 
 
-def main_persons(mentions: Iterable[str], least: int = MAIN_PERSON_MENTIONS) -> frozenset[str]:
-    """Surnames of the people an article is about: those its person mentions (canonical names, one per mention)
-    name most often, ties kept, when named at least `least` times. Two reports of one kind of event (two
-    arrests of one team's players) share the team, the place, most words, and often name each other's
-    person in passing; the person each keeps coming back to tells them apart."""
-    counts = Counter(surname(name) for name in mentions if name.strip())
+def main_persons(mentions: Iterable[str], least: int = MAIN_PERSON_MENTIONS,
+                 key: Callable[[str], str] = surname) -> frozenset[str]:
+    """Surnames (`key` of the names) of the people an article is about: those its person mentions (canonical
+    names, one per mention) name most often, ties kept, when named at least `least` times. Two reports of one
+    kind of event (two arrests of one team's players) share the team, the place, most words, and often name
+    each other's person in passing; the person each keeps coming back to tells them apart."""
+    counts = Counter(key(name) for name in mentions if name.strip())
     if not counts:
         return frozenset()
     most = max(counts.values())
