@@ -393,14 +393,18 @@ class Prepared:
     days: list[int | None]
 
 
+def folds_by_topic(docs: Sequence[Doc]) -> dict[int, int]:
+    """Topic → its cross-validation fold: round robin over the sorted topic numbers."""
+    return {topic: k % FOLDS for k, topic in enumerate(sorted({d.topic for d in docs}))}
+
+
 class Bench:
     def __init__(self, docs: Sequence[Doc], features: dict[str, DocFeatures], batch: int) -> None:
         self.docs = list(docs)
         self.features = features
         self.batch = batch
         self.split = {s: [d for d in docs if d.split == s] for s in SPLITS}
-        topics = sorted({d.topic for d in docs})
-        self.fold_of = {t: k % FOLDS for k, t in enumerate(topics)}
+        self.fold_of = folds_by_topic(docs)
 
     def prepare(self, system: System, docs: Sequence[Doc], fit: Sequence[str]) -> Prepared:
         vectors = system.vectors(docs, fit)

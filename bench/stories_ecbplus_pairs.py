@@ -33,7 +33,17 @@ from typing import Any
 import numpy as np
 
 from common import write_results
-from stories_ecbplus import FOLDS, Doc, DocFeatures, batches_of, load_docs, load_features, scores, tfidf_vectors
+from stories_ecbplus import (
+    FOLDS,
+    Doc,
+    DocFeatures,
+    batches_of,
+    folds_by_topic,
+    load_docs,
+    load_features,
+    scores,
+    tfidf_vectors,
+)
 
 BASE = ("cos", "tfidf", "entities", "persons", "person_conflict", "numbers", "year_conflict", "year_shared")
 MAIN_PERSON = ("person_cover", "top_person_same", "top_person_differs")
@@ -161,9 +171,8 @@ class Fold:
 
 
 def make_folds(docs: Sequence[Doc], features: dict[str, DocFeatures]) -> list[Fold]:
-    """`FOLDS` folds by topic (round robin over the sorted topic numbers, as `stories_ecbplus.py` folds)."""
-    topics = sorted({d.topic for d in docs})
-    fold_of = {topic: k % FOLDS for k, topic in enumerate(topics)}
+    """`FOLDS` folds by topic, as `stories_ecbplus.py` folds them."""
+    fold_of = folds_by_topic(docs)
     folds = []
     for fold in range(FOLDS):
         held = [d for d in docs if fold_of[d.topic] == fold]
